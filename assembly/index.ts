@@ -1,0 +1,78 @@
+/**
+ * The WASM core's exports: every PidCore method (src/core/types.ts) under the
+ * same name, taking and returning i32 only (handles are byte offsets > 0,
+ * errors negative errno), the static-buffer pointers, and the layout
+ * constants as WebAssembly globals (checked against src/core/layout.ts by
+ * test/wasm-core.test.ts).
+ *
+ * Nothing here allocates a managed object: the build links `--runtime stub`
+ * and all state lives in linear memory managed by memory.ts.
+ */
+import * as ns_ from "./namespace";
+import * as pid_ from "./pid";
+import * as pidmap_ from "./pidmap";
+import { STATS, SET_TID, BATCH, heap_top as heapTop_ } from "./memory";
+import { NS_PIDMAP, PIDMAP_ENTRY_SIZE, PIDMAP_PAGE, PIDMAP_NR_FREE, PIDMAP_ENTRIES, WORDS_PER_PAGE, BITS_PER_PAGE, NS_NR_PAGES } from "./layout";
+
+export * from "./layout";
+
+// ── static buffers ───────────────────────────────────────────────────────────
+export function stats_ptr(): i32 { return <i32>STATS; }
+export function set_tid_ptr(): i32 { return <i32>SET_TID; }
+export function batch_ptr(): i32 { return <i32>BATCH; }
+/** End of the bump region (diagnostics). */
+export function heap_top(): i32 { return <i32>heapTop_(); }
+/** 1 in the SIMD build, else 0. */
+export function simd_enabled(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
+/** 1 in the debug build (invariants asserted), else 0. */
+export function debug_enabled(): i32 { return DEBUG ? 1 : 0; }
+
+// ── namespaces ───────────────────────────────────────────────────────────────
+export function create_pid_namespace(parent: i32): i32 { return ns_.create_pid_namespace(<usize>parent); }
+export function get_pid_ns(ns: i32): void { ns_.get_pid_ns(<usize>ns); }
+export function put_pid_ns(ns: i32): void { ns_.put_pid_ns(<usize>ns); }
+export function disable_pid_allocation(ns: i32): void { ns_.disable_pid_allocation(<usize>ns); }
+export function ns_last_pid(ns: i32): i32 { return ns_.ns_last_pid(<usize>ns); }
+export function set_ns_last_pid(ns: i32, v: i32): i32 { return ns_.set_ns_last_pid(<usize>ns, v); }
+export function pid_max(ns: i32): i32 { return ns_.pid_max(<usize>ns); }
+export function set_pid_max(ns: i32, v: i32): i32 { return ns_.set_pid_max(<usize>ns, v); }
+
+// ── pids ─────────────────────────────────────────────────────────────────────
+export function alloc_pid(ns: i32, setTidSize: i32): i32 { return pid_.alloc_pid(<usize>ns, setTidSize); }
+export function alloc_pid_batch(ns: i32, n: i32): i32 { return pid_.alloc_pid_batch(<usize>ns, n); }
+export function free_pid(pid: i32): void { pid_.free_pid(<usize>pid); }
+export function free_pid_batch(n: i32): void { pid_.free_pid_batch(n); }
+export function get_pid(pid: i32): void { pid_.get_pid(<usize>pid); }
+export function put_pid(pid: i32): void { pid_.put_pid(<usize>pid); }
+export function find_pid_ns(nr: i32, ns: i32): i32 { return pid_.find_pid_ns(nr, <usize>ns); }
+export function pid_nr_ns(pid: i32, ns: i32): i32 { return pid_.pid_nr_ns(<usize>pid, <usize>ns); }
+
+// ── test hooks (not part of PidCore) ─────────────────────────────────────────
+
+/** pidmap search on [begin, end) of `ns` without taking (counters are updated); -1 if none. */
+export function pidmap_search(ns: i32, begin: i32, end: i32): i32 {
+  if (begin < 0 || end <= begin) return -1;
+  return pidmap_.pidmap_search(<usize>ns, <u32>begin, <u32>end);
+}
+
+/**
+ * Consistency check of a namespace's bitmap: every page's nr_free equals
+ * BITS_PER_PAGE minus its popcount, and nr_pages counts the pages.
+ * Returns 0, or -(1 + index of the first bad page), or -1000 for nr_pages.
+ */
+export function check_pidmap(ns: i32): i32 {
+  let pages: u32 = 0;
+  for (let p: i32 = 0; p < PIDMAP_ENTRIES; p++) {
+    let e = <usize>ns + NS_PIDMAP + <usize>(p * PIDMAP_ENTRY_SIZE);
+    let page = <usize>load<u32>(e, PIDMAP_PAGE);
+    let set: u32 = 0;
+    if (page) {
+      pages++;
+      for (let w: i32 = 0; w < WORDS_PER_PAGE; w++) set += popcnt(load<u32>(page + <usize>w * sizeof<u32>()));
+    }
+    if (load<u32>(e, PIDMAP_NR_FREE) + set != <u32>BITS_PER_PAGE) return -(1 + p);
+  }
+  if (pages != load<u32>(<usize>ns, NS_NR_PAGES)) return -1000;
+  return 0;
+}
+export * from "./errno";

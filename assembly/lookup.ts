@@ -1,0 +1,92 @@
+/**
+ * The namespace's nr → struct pid table, the part of the kernel's per-ns IDR
+ * that find_pid_ns (kernel/pid.c) reads: a three-level radix table filled
+ * lazily at publication, kept until the namespace is freed.
+ *
+ *   ns.lookup → root[LOOKUP_ROOT_ENTRIES] → dir[LOOKUP_DIR_ENTRIES] → chunk[LOOKUP_CHUNK_ENTRIES]
+ *   nr = (r * LOOKUP_DIR_ENTRIES + d) * LOOKUP_CHUNK_ENTRIES + c;  slot value 0 = none
+ *
+ * Difference from the kernel: a reserved-but-unpublished number is only in
+ * the bitmap (pidmap.ts), never here; the IDR holds it as a NULL entry,
+ * which find_pid_ns also reports as "no pid".
+ */
+import {
+  NS_LOOKUP, LOOKUP_ROOT_ENTRIES, LOOKUP_DIR_ENTRIES, LOOKUP_CHUNK_ENTRIES,
+  LOOKUP_CHUNK_SHIFT, LOOKUP_DIR_SHIFT, LOOKUP_ROOT_BYTES, LOOKUP_DIR_BYTES, LOOKUP_CHUNK_BYTES,
+} from "./layout";
+import { alloc_block, free_block } from "./memory";
+
+/** log2 of a slot's size (u32). */
+const SLOT_SHIFT: i32 = 2;
+/** nr >> ROOT_SHIFT = root index. */
+const ROOT_SHIFT: i32 = LOOKUP_CHUNK_SHIFT + LOOKUP_DIR_SHIFT;
+const DIR_MASK: u32 = LOOKUP_DIR_ENTRIES - 1;
+const CHUNK_MASK: u32 = LOOKUP_CHUNK_ENTRIES - 1;
+
+// @ts-ignore: decorator
+@inline function slot(block: usize, index: u32): usize {
+  return block + (<usize>index << SLOT_SHIFT);
+}
+
+/** Returns the block stored in `at`, allocating a zeroed one of `bytes` if there is none. */
+// @ts-ignore: decorator
+@inline function child_block(at: usize, bytes: i32): usize {
+  let b = <usize>load<u32>(at);
+  if (!b) {
+    b = alloc_block(<usize>bytes);
+    store<u32>(at, <u32>b);
+  }
+  return b;
+}
+
+/**
+ * Publishes `pid` under `nr` in `ns` (idr_replace of the reserved NULL entry
+ * in alloc_pid). May allocate up to one root, one dir and one chunk; the
+ * caller's reservation covers them.
+ */
+export function lookup_set(ns: usize, nr: u32, pid: usize): void {
+  let root = child_block(ns + NS_LOOKUP, LOOKUP_ROOT_BYTES);
+  let dir = child_block(slot(root, nr >> ROOT_SHIFT), LOOKUP_DIR_BYTES);
+  let chunk = child_block(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), LOOKUP_CHUNK_BYTES);
+  if (DEBUG) assert(load<u32>(slot(chunk, nr & CHUNK_MASK)) == 0, "lookup_set: number already published");
+  store<u32>(slot(chunk, nr & CHUNK_MASK), <u32>pid);
+}
+
+/** The pid published under `nr` in `ns`, else 0. Precondition: nr < PID_MAX_LIMIT. */
+export function lookup_get(ns: usize, nr: u32): usize {
+  let root = <usize>load<u32>(ns, NS_LOOKUP);
+  if (!root) return 0;
+  let dir = <usize>load<u32>(slot(root, nr >> ROOT_SHIFT));
+  if (!dir) return 0;
+  let chunk = <usize>load<u32>(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK));
+  if (!chunk) return 0;
+  return <usize>load<u32>(slot(chunk, nr & CHUNK_MASK));
+}
+
+/** Unpublishes `nr` in `ns` (idr_remove in free_pid). Precondition: it is published. */
+export function lookup_clear(ns: usize, nr: u32): void {
+  let root = <usize>load<u32>(ns, NS_LOOKUP);
+  if (DEBUG) assert(root != 0, "lookup_clear: no table");
+  let dir = <usize>load<u32>(slot(root, nr >> ROOT_SHIFT));
+  if (DEBUG) assert(dir != 0, "lookup_clear: no dir");
+  let chunk = <usize>load<u32>(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK));
+  if (DEBUG) assert(chunk != 0, "lookup_clear: no chunk");
+  store<u32>(slot(chunk, nr & CHUNK_MASK), 0);
+}
+
+/** Frees every block of the table of `ns` (put_pid_ns at count zero). */
+export function lookup_free(ns: usize): void {
+  let root = <usize>load<u32>(ns, NS_LOOKUP);
+  if (!root) return;
+  for (let r: u32 = 0; r < <u32>LOOKUP_ROOT_ENTRIES; r++) {
+    let dir = <usize>load<u32>(slot(root, r));
+    if (!dir) continue;
+    for (let d: u32 = 0; d < <u32>LOOKUP_DIR_ENTRIES; d++) {
+      let chunk = <usize>load<u32>(slot(dir, d));
+      if (chunk) free_block(chunk, <usize>LOOKUP_CHUNK_BYTES);
+    }
+    free_block(dir, <usize>LOOKUP_DIR_BYTES);
+  }
+  free_block(root, <usize>LOOKUP_ROOT_BYTES);
+  store<u32>(ns, 0, NS_LOOKUP);
+}

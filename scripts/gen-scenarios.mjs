@@ -1,0 +1,659 @@
+#!/usr/bin/env node
+// Random .pidns scenario generator (plain Node ESM, no dependencies).
+//
+//   node scripts/gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P]
+//
+// Writes DIR/P<seed>-<i>.pidns (default DIR test/scenarios/random, P "r"),
+// each with M..L statements (default M = min(20, L)). Same seed, same files.
+// Record them with scripts/record-scenarios.sh --prune DIR (keeps only the
+// scenarios whose transcript is identical over 5 oracle runs).
+//
+// The generator keeps a rough model of the world (tasks, processes, PID
+// namespaces, an approximate pid allocator) to pick plausible actors, targets
+// and numbers. The model is NOT a simulator: where it is wrong the scenario is
+// still valid, only less interesting. Safety does not depend on the model:
+//  * never a scenario error: no `exit` of a thread of init's process, no texit
+//    of init's last live thread (init's threads can only end by texit, which
+//    the generator tracks exactly), only defined names, valid syntax;
+//  * never the two nondeterministic situations of scenario-language.md:
+//    (1) after a statement that may end several threads having children (an
+//        exit of a process with two or more such threads, a kill that may hit
+//        such a process, kill -1 / kill 0 while two or more threads have
+//        children) `wait T` for any child is no longer generated (waits for a
+//        specific pid still are);
+//    (2) once some namespace has a task whose parent is outside it (setns +
+//        fork, clone PARENT) and some namespace init has had several threads,
+//        nothing that can end a namespace init is generated any more: no exit
+//        or texit by a namespace init's threads (except a texit that leaves
+//        another thread of it alive), no SIGKILL at all;
+//  * nothing out of scope or beyond the oracle: no successful clone with VM
+//    but without THREAD (such flag sets always carry NEWNS|FS, which fails),
+//    PID namespaces at most MAX_LEVEL deep (the oracle reaches 31).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// ---------------------------------------------------------------- arguments
+const args = { seed: 1, count: 10, len: 40, min: null, out: 'test/scenarios/random', prefix: 'r', profile: 'mixed' };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  const v = process.argv[i + 1];
+  if (a === '--seed') { args.seed = Number(v); i++; }
+  else if (a === '--count') { args.count = Number(v); i++; }
+  else if (a === '--len') { args.len = Number(v); i++; }
+  else if (a === '--min') { args.min = Number(v); i++; }
+  else if (a === '--out') { args.out = v; i++; }
+  else if (a === '--prefix') { args.prefix = v; i++; }
+  else if (a === '--profile') { args.profile = v; i++; }
+  else if (a === '-h' || a === '--help') {
+    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep]');
+    process.exit(0);
+  } else { console.error(`unknown argument ${a}`); process.exit(2); }
+}
+if (args.min === null) args.min = Math.min(20, args.len);
+
+// PIDNS_GEN_UNSAFE=1 switches the two nondeterminism guards off (to study
+// what the guards are for); such scenarios are not meant to be kept.
+const UNSAFE = process.env.PIDNS_GEN_UNSAFE === '1';
+
+// ---------------------------------------------------------------- random
+function mulberry32(a) {
+  return function () {
+    a |= 0; a = (a + 0x6D2B79F5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+let rnd = mulberry32(1);
+const ri = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1)); // inclusive
+const chance = (p) => rnd() < p;
+const pick = (arr) => arr[Math.floor(rnd() * arr.length)];
+function pickW(table) { // [[weight, value], ...]
+  let tot = 0;
+  for (const [w] of table) tot += w;
+  let x = rnd() * tot;
+  for (const [w, v] of table) { if ((x -= w) < 0) return v; }
+  return table[table.length - 1][1];
+}
+
+// ---------------------------------------------------------------- constants
+const PID_MAX_LIMIT = 4194304;
+const RESERVED = 300;
+const MAX_LEVEL = 5;
+const NSTYPES = ['pid', 'pid_for_children', 'uts', 'ipc', 'net', 'cgroup'];
+const SAMENS_TYPES = [...NSTYPES, 'mnt'];
+const CLONE_FLAGS = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP',
+  'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
+
+// ---------------------------------------------------------------- model
+class Ns {
+  constructor(parent) {
+    this.parent = parent;
+    this.level = parent ? parent.level + 1 : 0;
+    this.pidMax = PID_MAX_LIMIT;
+    this.cursor = 0;          // idr "next"
+    this.used = new Map();    // nr -> thread holding it
+    this.hasInit = false;     // child_reaper set at some point
+    this.initProc = null;
+    this.dead = false;        // init exited: no more pids
+    this.injected = false;    // some task here has its parent outside
+  }
+  isAncestorOrSelfOf(o) { for (let x = o; x; x = x.parent) if (x === this) return true; return false; }
+}
+
+class Proc {
+  constructor(ns, parentThread) {
+    this.ns = ns;                 // active pid namespace
+    this.threads = [];
+    this.parentThread = parentThread; // real parent (a thread), null for init
+    this.alive = true;            // some thread alive (not zombie)
+    this.reaped = false;
+    this.nsInitOf = null;         // namespace this process is the init of
+    this.everMulti = false;
+  }
+  live() { return this.threads.filter((t) => t.alive); }
+}
+
+class Thread {
+  constructor(name, proc, pfc, nspid) {
+    this.name = name; this.proc = proc; this.pfc = pfc; this.nspid = nspid;
+    this.alive = true; this.hadChildren = false;
+  }
+  // NSpid number as seen from namespace ns (0 if invisible)
+  nrIn(ns) {
+    if (ns.level >= this.nspid.length) return 0;
+    let x = this.proc.ns;
+    while (x && x.level > ns.level) x = x.parent;
+    return x === ns ? this.nspid[ns.level] : 0;
+  }
+  // the tgid number as seen from ns
+  tgidIn(ns) { return this.proc.threads[0].nrIn(ns); }
+}
+
+// ---------------------------------------------------------------- generator
+function generate(len) {
+  const lines = [];
+  const root = new Ns(null);
+  const allNs = [root];
+  const initProc = new Proc(root, null);
+  initProc.nsInitOf = root;
+  root.hasInit = true; root.initProc = initProc;
+  const init = new Thread('init', initProc, root, [1]);
+  initProc.threads.push(init);
+  root.used.set(1, init); root.cursor = 2;
+  const threads = [init];       // every created task
+  const names = ['init'];       // every defined name (failed ones included)
+  const byName = new Map([['init', init]]);
+  let nextName = 0;
+  let tainted = false;          // no more wait-any
+  const deep = args.profile === 'deep';
+  const profile = {
+    smallPidMax: chance(deep ? 0.6 : 0.45),
+    nest: deep || chance(0.8),
+    threads: chance(0.7),
+    setTid: chance(0.5),
+    kills: chance(0.7),
+    newpid: deep ? 0.55 : 0.3,   // share of clones that carry NEWPID
+  };
+
+  const newName = () => {
+    const n = pick(['a', 'b', 'c', 'p', 'q', 't', 'x', 'n']) + (nextName++);
+    return n;
+  };
+  const liveThreads = () => threads.filter((t) => t.alive);
+  const isInitProc = (p) => p === initProc;
+  // danger (2): an injected task somewhere and a namespace init that had threads
+  // Attempt-based (not prediction-based), so a wrong model cannot hide it:
+  // some namespace init (not the root's) tried to get a thread, and some
+  // statement may have given a task a parent outside its namespace (setns of
+  // a pid type, unshare NEWPID, clone PARENT).
+  let multiInitAttempt = false;
+  let outsideParentAttempt = false;
+  const dangerNsInitEnd = () => !UNSAFE && multiInitAttempt && outsideParentAttempt;
+
+  // actor choice: mostly live tasks, sometimes anything named
+  function actor(pLive = 0.93, deep = false) {
+    const live = liveThreads();
+    if (live.length && chance(pLive)) {
+      if (!deep) return pick(live);
+      // prefer tasks in deeper namespaces, so nesting grows
+      return pickW(live.map((t) => [(args.profile === 'deep' ? (1 + t.proc.ns.level) ** 3 : 1 + 2 * t.proc.ns.level) +
+        (t.proc.nsInitOf ? 1 : 0), t]));
+    }
+    return byName.get(pick(names)) || null; // may be a failed name (null)
+  }
+  const nameOf = (t, fallback) => (t ? t.name : fallback);
+  function anyName() { return pick(names); }
+
+  // ------------------------------------------------------------ allocation
+  function allocIn(ns, setTid /* array or null */) {
+    // returns {ok, nspid} or {err}
+    const path = [];
+    for (let x = ns; x; x = x.parent) path.push(x); // deepest first
+    if (setTid && setTid.length > ns.level + 1) return { err: 'EINVAL' };
+    const taken = [];
+    const fail = (e) => {
+      for (const [n, nr] of taken) n.used.delete(nr);
+      if (!ns.hasInit && !ns.dead && ns.used.size === 0) ns.cursor = 0;
+      return { err: e };
+    };
+    for (let i = 0; i < path.length; i++) {
+      const n = path[i];
+      let nr;
+      const want = setTid && i < setTid.length ? setTid[i] : 0;
+      if (setTid && i < setTid.length) {
+        if (want < 1 || want >= n.pidMax) return fail('EINVAL');
+        if (want !== 1 && !n.hasInit) return fail('EINVAL');
+        if (n.used.has(want)) return fail('EEXIST');
+        nr = want;
+      } else {
+        const lo = n.cursor > RESERVED ? RESERVED : 1;
+        const begin = Math.max(n.cursor, lo);
+        nr = -1;
+        for (let c = begin; c < n.pidMax; c++) if (!n.used.has(c)) { nr = c; break; }
+        if (nr < 0 && begin > lo) for (let c = lo; c < n.pidMax && c < begin; c++) if (!n.used.has(c)) { nr = c; break; }
+        if (nr < 0) return fail('EAGAIN');
+        n.cursor = nr + 1;
+      }
+      n.used.set(nr, null);
+      taken.push([n, nr]);
+    }
+    if (ns.dead) return fail('ENOMEM');
+    const nspid = new Array(ns.level + 1);
+    for (const [n, nr] of taken) nspid[n.level] = nr;
+    return { ok: true, nspid, taken };
+  }
+  function holdNumbers(t, taken) { for (const [n, nr] of taken) n.used.set(nr, t); }
+  function freeNumbers(t) {
+    let x = t.proc.ns;
+    for (let l = t.nspid.length - 1; l >= 0 && x; l--, x = x.parent) {
+      if (x.used.get(t.nspid[l]) === t) x.used.delete(t.nspid[l]);
+    }
+  }
+
+  // ------------------------------------------------------------ deaths
+  function markInjected(childNs, parentActive) {
+    for (let x = childNs; x && !x.isAncestorOrSelfOf(parentActive); x = x.parent) x.injected = true;
+  }
+  function procDies(p) {
+    if (!p.alive) return;
+    p.alive = false;
+    for (const t of p.threads) {
+      if (t !== p.threads[0] && t.alive) freeNumbers(t); // non-leader threads autoreap
+      t.alive = false;
+    }
+    // orphans: children of p's threads go to p's ns reaper
+    const reaperNs = p.ns;
+    const reaper = reaperNs.initProc;
+    for (const q of procs()) {
+      if (q.parentThread && q.parentThread.proc === p && !q.reaped) {
+        if (reaper && reaper.alive && reaper !== p) {
+          const rt = reaper.live()[0] || reaper.threads[0];
+          q.parentThread = rt; rt.hadChildren = true;
+        } else q.parentThread = null;
+      }
+    }
+    if (p.nsInitOf) {
+      const ns = p.nsInitOf;
+      ns.dead = true;
+      for (const q of procs()) if (q !== p && q.alive && ns.isAncestorOrSelfOf(q.ns)) procDies(q);
+      // inside children are reaped by the init: free their numbers
+      for (const q of procs()) {
+        if (q !== p && !q.reaped && ns.isAncestorOrSelfOf(q.ns) && q.parentThread && ns.isAncestorOrSelfOf(q.parentThread.proc.ns)) {
+          q.reaped = true; for (const t of q.threads) freeNumbers(t);
+        }
+      }
+    }
+  }
+  function threadExits(t) {
+    const p = t.proc;
+    if (!t.alive) return;
+    const others = p.live().filter((u) => u !== t);
+    if (others.length === 0) { procDies(p); return; }
+    t.alive = false;
+    if (t !== p.threads[0]) freeNumbers(t);
+    if (t.hadChildren) others[0].hadChildren = true;
+    for (const q of procs()) if (q.parentThread === t) q.parentThread = others[0];
+    if (p.nsInitOf && p.threads[0] === t) { /* reaper role moves; nothing to model */ }
+  }
+  function procs() { const s = new Set(); for (const t of threads) s.add(t.proc); return [...s]; }
+  const threadsWithChildren = (p) => p.threads.filter((t) => t.hadChildren).length;
+
+  // ------------------------------------------------------------ statements
+  function emit(s) { lines.push(s); }
+
+  function genCreate(kind) {
+    const P = actor(0.93, profile.nest && chance(deep ? 0.9 : 0.6));
+    const pn = nameOf(P, anyName());
+    const name = newName();
+    let flags = '0';
+    let setTid = null;
+    let newNs = false, isThread = false, parentFlag = false;
+    if (kind === 'fork') { /* nothing */ }
+    else if (kind === 'thread') isThread = true;
+    else {
+      // random flag set
+      const fl = new Set();
+      const r = rnd();
+      if (r < profile.newpid && profile.nest) fl.add('NEWPID');
+      else if (r < profile.newpid + 0.15) ['THREAD', 'SIGHAND', 'VM'].forEach((f) => fl.add(f));
+      else if (r < profile.newpid + 0.25) fl.add('PARENT');
+      const n = pickW([[4, 0], [4, 1], [2, 2], [1, 3]]);
+      for (let i = 0; i < n; i++) {
+        fl.add(pickW([[6, pick(['NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'FILES', 'SYSVSEM'])],
+          [1, pick(CLONE_FLAGS)]]));
+      }
+      if (chance(0.1)) fl.add(pick(fl.size ? [...fl] : ['NEWUTS'])); // a repeated name
+      // out of scope: a successful VM clone without THREAD -> force a failure
+      if (fl.has('VM') && !fl.has('THREAD')) { fl.add('NEWNS'); fl.add('FS'); }
+      const list = [...fl];
+      // occasionally repeat a flag
+      if (list.length && chance(0.05)) list.push(list[0]);
+      flags = list.length ? list.join('|') : '0';
+      newNs = fl.has('NEWPID'); isThread = fl.has('THREAD'); parentFlag = fl.has('PARENT');
+      if (kind === 'clone3') setTid = genSetTid(P, newNs);
+    }
+    let line;
+    if (kind === 'fork') line = `${name} = fork ${pn}`;
+    else if (kind === 'thread') line = `${name} = thread ${pn}`;
+    else if (kind === 'clone') line = `${name} = clone ${pn} ${flags}`;
+    else line = `${name} = clone3 ${pn} ${flags} set_tid=${setTid.join(',')}`;
+    // nesting limit
+    if (P && newNs) {
+      if (P.pfc.level + 1 > MAX_LEVEL) return false;
+    }
+    names.push(name);
+    emit(line);
+    if (!P || !P.alive) return true;
+    const fl = new Set(flags === '0' ? [] : flags.split('|'));
+    if (kind === 'thread') ['THREAD', 'SIGHAND', 'VM'].forEach((f) => fl.add(f));
+    if (fl.has('THREAD') && P.proc.nsInitOf && P.proc.nsInitOf !== root) multiInitAttempt = true;
+    if (fl.has('PARENT')) outsideParentAttempt = true;
+    if (!fl.has('THREAD')) {
+      P.hadChildren = true;
+      if (fl.has('PARENT') && P.proc.parentThread) P.proc.parentThread.hadChildren = true;
+    }
+    // predicted validity
+    const p = P.proc;
+    const pfcDiffers = P.pfc !== p.ns;
+    let err = null;
+    if (fl.has('NEWNS') && fl.has('FS')) err = 'EINVAL';
+    else if (fl.has('THREAD') && !fl.has('SIGHAND')) err = 'EINVAL';
+    else if (fl.has('SIGHAND') && !fl.has('VM')) err = 'EINVAL';
+    else if (fl.has('PARENT') && p.nsInitOf) err = 'EINVAL';
+    else if (fl.has('THREAD') && (fl.has('NEWPID') || pfcDiffers)) err = 'EINVAL';
+    else if (fl.has('NEWPID') && pfcDiffers) err = 'EINVAL';
+    else if (fl.has('NEWIPC') && fl.has('SYSVSEM')) err = 'EINVAL';
+    if (err) return true;
+    let target = P.pfc;
+    let created = null;
+    if (fl.has('NEWPID')) { created = new Ns(P.pfc); target = created; }
+    const res = allocIn(target, setTid);
+    if (!res.ok) return true;
+    if (created) allNs.push(created);
+    isThread = fl.has('THREAD');
+    let t;
+    if (isThread) {
+      t = new Thread(name, p, P.pfc, res.nspid);
+      p.threads.push(t); p.everMulti = true;
+    } else {
+      const parentThread = fl.has('PARENT') ? p.parentThread : P;
+      const q = new Proc(target, parentThread);
+      t = new Thread(name, q, target, res.nspid);
+      q.threads.push(t);
+      if (parentThread) parentThread.hadChildren = true;
+      const parentActive = parentThread ? parentThread.proc.ns : root;
+      markInjected(target, parentActive);
+      if (res.nspid[target.level] === 1 && !target.hasInit) {
+        target.hasInit = true; target.initProc = q; q.nsInitOf = target;
+      }
+    }
+    holdNumbers(t, res.taken);
+    threads.push(t);
+    byName.set(name, t);
+    return true;
+  }
+
+  function genSetTid(P, newNs) {
+    const lvl = P ? P.pfc.level + (newNs ? 1 : 0) : 1;
+    let n = chance(0.8) ? ri(1, Math.min(lvl + 1, 3)) : ri(1, lvl + 2);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const r = rnd();
+      if (i === 0 && newNs && chance(0.8)) out.push(1);
+      else if (r < 0.5) out.push(ri(2, 40));
+      else if (r < 0.65) out.push(ri(295, 310));
+      else if (r < 0.75) out.push(1);
+      else if (r < 0.82) out.push(pick([0, -1, PID_MAX_LIMIT, PID_MAX_LIMIT - 1]));
+      else {
+        // a number some task holds (likely EEXIST)
+        const t = pick(threads);
+        out.push(t.nspid[t.nspid.length - 1 - Math.min(i, t.nspid.length - 1)] || 2);
+      }
+    }
+    return out;
+  }
+
+  function genUnshare() {
+    const T = actor();
+    const fl = new Set();
+    const r = rnd();
+    if (r < 0.3 && profile.nest) fl.add('NEWPID');
+    const n = ri(r < 0.3 ? 0 : 1, 3);
+    const pool = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
+    for (let i = 0; i < n; i++) fl.add(pickW([[5, pick(pool.slice(0, 6))], [3, pick(pool.slice(6))]]));
+    if (fl.has('NEWPID') && T && T.pfc.level + 1 > MAX_LEVEL) fl.delete('NEWPID');
+    if (fl.has('NEWPID')) outsideParentAttempt = true;
+    const flags = fl.size ? [...fl].join('|') : (chance(0.5) ? '0' : 'NEWUTS');
+    emit(`unshare ${nameOf(T, anyName())} ${flags}`);
+    if (!T || !T.alive) return true;
+    const p = T.proc;
+    const multi = p.threads.length > 1 && !(p.threads.length === 1);
+    if (fl.has('PARENT')) return true;
+    if ((fl.has('THREAD') || fl.has('SIGHAND') || fl.has('VM')) && p.threads.filter((x) => x.alive || x === p.threads[0]).length > 1 && multi) return true;
+    if (fl.has('NEWIPC') && fl.has('SYSVSEM')) return true;
+    if (fl.has('NEWPID')) {
+      if (T.pfc !== p.ns) return true;
+      const ns = new Ns(T.pfc);
+      allNs.push(ns);
+      T.pfc = ns;
+    }
+    return true;
+  }
+
+  function genSetns() {
+    const T = actor();
+    let X;
+    const type = pickW([[6, 'pid'], [2, 'pid_for_children'], [1, 'uts'], [1, 'ipc'], [1, 'net'], [1, 'cgroup']]);
+    if (type.startsWith('pid') && T && chance(0.7)) {
+      // prefer a task in a namespace at or below T's active one, or T itself
+      const cands = threads.filter((u) => T.proc.ns.isAncestorOrSelfOf(u.proc.ns));
+      X = chance(0.25) ? T : pick(cands.length ? cands : threads);
+    } else X = byName.get(anyName());
+    emit(`setns ${nameOf(T, anyName())} ${nameOf(X, anyName())} ${type}`);
+    if (type.startsWith('pid')) outsideParentAttempt = true;
+    if (!T || !T.alive || !X || X.proc.reaped) return true;
+    if (type === 'pid' || type === 'pid_for_children') {
+      const target = type === 'pid' ? X.proc.ns : X.pfc;
+      if (!X.alive && type === 'pid_for_children') return true;
+      if (type === 'pid_for_children' && !target.hasInit) return true;
+      if (T.proc.ns.isAncestorOrSelfOf(target)) T.pfc = target;
+    }
+    return true;
+  }
+
+  function genExit(kind) {
+    // candidate actors: never a thread of init's process for exit
+    let cands = liveThreads();
+    if (kind === 'exit') cands = cands.filter((t) => !isInitProc(t.proc));
+    // init's threads: the model could believe in a thread whose creation
+    // failed, so keep a margin of one
+    if (kind === 'texit') cands = cands.filter((t) => !isInitProc(t.proc) || initProc.live().length > 2);
+    // nondeterminism (2)
+    if (dangerNsInitEnd()) {
+      cands = cands.filter((t) => !t.proc.nsInitOf || isInitProc(t.proc) ||
+        (kind === 'texit' && t.proc.live().length > 1));
+    }
+    let T;
+    const inits = cands.filter((t) => t.proc.nsInitOf && !isInitProc(t.proc));
+    if (args.profile === 'deep' && inits.length && chance(0.4)) T = pick(inits);
+    else if (cands.length && chance(0.95)) T = pick(cands);
+    else {
+      // a dead or failed name (prints ESRCH) - never init's threads
+      const dead = names.filter((n) => { const t = byName.get(n); return !t || (!t.alive && !isInitProc(t.proc)); });
+      if (!dead.length) return false;
+      const n = pick(dead);
+      const code = genCode();
+      emit(`${kind} ${n} ${code}`);
+      return true;
+    }
+    if (kind === 'exit' && threadsWithChildren(T.proc) >= 2) tainted = true;
+    if (kind === 'exit' && T.proc.nsInitOf) nsInitEndTaint(T.proc);
+    emit(`${kind} ${T.name} ${genCode()}`);
+    if (kind === 'exit') procDies(T.proc); else threadExits(T);
+    return true;
+  }
+  function nsInitEndTaint(/* p */) { /* zap: orphans stay inside; nothing to taint */ }
+  function genCode() {
+    return pickW([[10, ri(0, 9)], [3, ri(10, 255)], [1, pick([256, 257, 511, -1, -255, 1000, 2147483647, -2147483648])]]);
+  }
+
+  function visiblePids(T) {
+    // tgids of processes (and some tids) visible from T's active ns
+    const out = [];
+    for (const u of threads) {
+      if (u.proc.reaped) continue;
+      const nr = u.nrIn(T.proc.ns);
+      if (nr) out.push(nr);
+    }
+    return out;
+  }
+
+  function genKill() {
+    const T = actor();
+    let sig = pickW([[3, 0], [4, 9], [4, 15]]);
+    if (sig === 9 && dangerNsInitEnd()) sig = pick([0, 15]);
+    let pid;
+    const r = rnd();
+    if (T && r < 0.6) { const v = visiblePids(T); pid = v.length ? pick(v) : 1; }
+    else if (r < 0.72) pid = -1;
+    else if (r < 0.8) pid = 0;
+    else if (r < 0.85) pid = -ri(1, 4);
+    else pid = ri(1, 12);
+    emit(`kill ${nameOf(T, anyName())} ${pid} ${sig}`);
+    if (!T || !T.alive || sig === 0) return true;
+    // taint (1)
+    const others = procs().filter((p) => p.alive && !isInitProc(p));
+    if (pid === -1 || pid === 0) {
+      const n = others.reduce((s, p) => s + threadsWithChildren(p), 0);
+      if (n >= 2) tainted = true;
+    } else if (pid > 0) {
+      if (others.some((p) => threadsWithChildren(p) >= 2)) tainted = true;
+    }
+    // effects on the model
+    const sender = T.proc;
+    const canKill = (p) => {
+      if (!p.alive || isInitProc(p)) return false;
+      if (p.nsInitOf) {
+        if (sig !== 9) return false;
+        // sender has no pid in p's namespace
+        return !p.nsInitOf.isAncestorOrSelfOf(sender.ns);
+      }
+      return true;
+    };
+    let victims = [];
+    if (pid > 0) {
+      const u = threads.find((x) => !x.proc.reaped && x.nrIn(sender.ns) === pid);
+      if (u) victims = [u.proc];
+    } else if (pid === -1) {
+      victims = procs().filter((p) => p !== sender && p.threads[0].tgidIn(sender.ns) > 1 &&
+        p.threads[0].nrIn(sender.ns) !== 1);
+    } else if (pid === 0) victims = procs();
+    for (const p of victims) if (canKill(p)) procDies(p);
+    return true;
+  }
+
+  function genWait() {
+    const T = actor();
+    let pidPart = '';
+    const r = rnd();
+    if ((tainted && !UNSAFE) || r < 0.35) {
+      // a specific pid: a child of T's process if we can name one
+      if (T) {
+        const kids = procs().filter((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped);
+        if (kids.length && chance(0.85)) {
+          const k = pick(kids);
+          pidPart = ` ${k.threads[0].nrIn(T.proc.ns) || ri(2, 9)}`;
+        } else pidPart = ` ${pick([ri(2, 12), -ri(2, 3)])}`;
+      } else pidPart = ` ${ri(2, 9)}`;
+    } else if (r < 0.4) pidPart = ' 0';
+    if (tainted && !UNSAFE && (pidPart === '' || pidPart === ' 0')) return false;
+    emit(`wait ${nameOf(T, anyName())}${pidPart}`);
+    if (!T || !T.alive) return true;
+    // model: reap a zombie child when the pid is given
+    if (pidPart && pidPart !== ' 0') {
+      const nr = Number(pidPart);
+      const kid = procs().find((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped &&
+        q.threads[0].nrIn(T.proc.ns) === nr);
+      if (kid && !kid.alive) { kid.reaped = true; for (const t of kid.threads) freeNumbers(t); }
+    } else {
+      const kids = procs().filter((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped && !q.alive);
+      if (kids.length === 1) { kids[0].reaped = true; for (const t of kids[0].threads) freeNumbers(t); }
+    }
+    return true;
+  }
+
+  function genRead() {
+    const T = actor(0.9);
+    const n = nameOf(T, anyName());
+    const what = pickW([[3, 'getpid'], [2, 'gettid'], [3, 'getppid'], [4, 'nspid']]);
+    emit(`${what} ${n}`);
+    return true;
+  }
+
+  function genSysctl() {
+    const T = actor();
+    const n = nameOf(T, anyName());
+    const isMax = chance(0.45);
+    if (chance(0.4)) { emit(`${isMax ? 'pidmax' : 'lastpid'} ${n}`); return true; }
+    const ns = T ? T.proc.ns : root;
+    let v;
+    if (isMax) {
+      v = pickW([[6, ri(301, 330)], [2, ri(331, 1000)], [1, pick([300, 0, -1, PID_MAX_LIMIT, PID_MAX_LIMIT + 1])]]);
+    } else {
+      const pm = ns.pidMax;
+      v = pickW([[3, ri(0, 10)], [3, Math.max(0, pm - ri(1, 4))], [2, pm < 400 ? ri(290, pm) : ri(290, 310)], [1, pick([-1, pm, pm + 1])]]);
+    }
+    emit(`${isMax ? 'pidmax' : 'lastpid'} ${n} ${v}`);
+    if (!T || !T.alive) return true;
+    if (isMax && v >= 301 && v <= PID_MAX_LIMIT) ns.pidMax = v;
+    if (!isMax && v >= 0 && v <= ns.pidMax) ns.cursor = v + 1;
+    return true;
+  }
+
+  function genSamens() {
+    const a = chance(0.9) ? nameOf(actor(0.8), anyName()) : anyName();
+    const b = chance(0.9) ? nameOf(actor(0.8), anyName()) : anyName();
+    emit(`samens ${a} ${b} ${pick(SAMENS_TYPES)}`);
+    return true;
+  }
+
+  // small pid_max early in some scenarios so wraps and exhaustion happen
+  if (profile.smallPidMax) {
+    const where = chance(0.5) ? 'init' : null;
+    if (where) {
+      const v = ri(301, 312);
+      emit(`pidmax init ${v}`); root.pidMax = v;
+      if (chance(0.7)) { const l = v - ri(1, 6); emit(`lastpid init ${l}`); root.cursor = l + 1; }
+    }
+  }
+
+  const table = [
+    [14, () => genCreate('fork')],
+    [7, () => (profile.threads ? genCreate('thread') : false)],
+    [10, () => genCreate('clone')],
+    [5, () => (profile.setTid ? genCreate('clone3') : false)],
+    [4, genUnshare],
+    [5, genSetns],
+    [6, () => genExit('exit')],
+    [4, () => (profile.threads ? genExit('texit') : false)],
+    [6, () => (profile.kills ? genKill() : false)],
+    [10, genWait],
+    [8, genRead],
+    [6, genSysctl],
+    [3, genSamens],
+  ];
+  let guard = 0;
+  while (lines.length < len && guard++ < len * 50) {
+    const f = pickW(table);
+    f();
+    // a new namespace with a small pid_max now and then
+    if (profile.smallPidMax && chance(0.05)) {
+      const nsInits = threads.filter((t) => t.alive && t.proc.nsInitOf && t.proc.nsInitOf !== root);
+      if (nsInits.length) {
+        const t = pick(nsInits);
+        const v = ri(301, 310);
+        emit(`pidmax ${t.name} ${v}`); t.proc.ns.pidMax = v;
+        if (chance(0.7)) { const l = v - ri(1, 5); emit(`lastpid ${t.name} ${l}`); t.proc.ns.cursor = l + 1; }
+      }
+    }
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- main
+mkdirSync(args.out, { recursive: true });
+for (let i = 0; i < args.count; i++) {
+  const sseed = (args.seed * 100003 + i * 7919) >>> 0;
+  rnd = mulberry32(sseed);
+  const len = ri(args.min, args.len);
+  const body = generate(len);
+  const name = `${args.prefix}${args.seed}-${String(i).padStart(3, '0')}`;
+  const head = [
+    `# Random scenario ${name} (scripts/gen-scenarios.mjs --seed ${args.seed}, #${i}).`,
+    '# Generated to exercise everything at once; recorded on the kernel and kept',
+    '# only if its transcript was identical over 5 runs.',
+  ];
+  writeFileSync(join(args.out, `${name}.pidns`), [...head, ...body].join('\n') + '\n');
+}

@@ -1,0 +1,108 @@
+/**
+ * The `pidns` command. Subcommands live in a table (`COMMANDS`) so more can be
+ * added (e.g. `pidns storm`) without touching the dispatcher. Every command
+ * gets its arguments and an injectable I/O object and returns an exit status:
+ * 0 success, 1 failure (bad option, unreadable file, missing WASM build ...),
+ * 2 a scenario error. Bad input never produces a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { runCommand } from './run.js';
+
+/** What a command may touch of the outside world (tests inject their own). */
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** The whole of standard input. */
+  readStdin(): Promise<string>;
+  /** A file's text; throws a Node-style error (with `code`) when it cannot be read. */
+  readFile(path: string): string;
+}
+
+export interface Command {
+  /** One line for `pidns --help`. */
+  summary: string;
+  /** Full help for `pidns CMD --help`. */
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** A failure to report as `pidns: message` with exit status 1. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+};
+
+function usage(): string {
+  const lines = [
+    'usage: pidns COMMAND [ARGS]',
+    '',
+    'A simulator of the Linux kernel\'s PID-namespace machinery (Linux 6.18).',
+    '',
+    'commands:',
+  ];
+  for (const [name, cmd] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${cmd.summary}`);
+  lines.push('', 'options:', '  -h, --help  show this help (`pidns COMMAND --help` for a command)', '');
+  return lines.join('\n');
+}
+
+export function nodeIO(): CliIO {
+  return {
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    readFile: (p) => readFileSync(p, 'utf8'),
+  };
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(usage());
+    return 1;
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(usage());
+    return 0;
+  }
+  const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!cmd) {
+    io.stderr(`pidns: unknown command '${name}' (see pidns --help)\n`);
+    return 1;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(cmd.help);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`pidns: ${e.message}\n`);
+      return 1;
+    }
+    // An internal error: still no stack trace unless asked for.
+    const err = e as Error;
+    io.stderr(`pidns: internal error: ${err.message}\n`);
+    if (process.env.PIDNS_DEBUG) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (`npx tsx src/cli/main.ts ...` or `node dist/cli/main.js ...`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * Loader of the WASM core (assembly/, compiled by AssemblyScript) behind the
+ * PidCore interface (types.ts). Browser-safe: no `node:` imports; the Node
+ * entry (wasm-node.ts) adds synchronous loading from the file system.
+ *
+ * Three builds exist (asconfig.json): `release.wasm`, `release-simd.wasm`
+ * (the bitmap search skips full words with v128) and `debug.wasm` (invariants
+ * asserted; a broken one calls `env.abort`, which throws). All import their
+ * memory as `env.memory`; each core gets a fresh `WebAssembly.Memory` (the
+ * builds assume a zero-filled memory) whose `maximum` caps the core's size.
+ *
+ * Hot methods of the returned core are the raw WebAssembly exports (no
+ * wrapper): i32 in, i32 out, as the interface says.
+ */
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import type { CoreOptions, PidCore } from './types.js';
+
+/** Build files, relative to the package root. */
+export type WasmBuildName = 'release' | 'release-simd' | 'debug';
+export const WASM_BUILD_FILES: Readonly<Record<WasmBuildName, string>> = {
+  release: 'build/release.wasm',
+  'release-simd': 'build/release-simd.wasm',
+  debug: 'build/debug.wasm',
+};
+
+export type WasmSource = BufferSource | URL | string;
+export interface WasmCoreOptions extends CoreOptions {
+  /** Where the module comes from: bytes, or a URL fetched with `fetch` (default: the build file next to the package). */
+  source?: WasmSource | WebAssembly.Module;
+}
+
+const WASM_PAGE_BYTES = 65536;
+/** 4 GiB: the largest wasm32 memory. Handles stay below 2 GiB whatever the maximum (assembly/memory.ts HEAP_LIMIT). */
+const MAX_WASM_PAGES = 65536;
+/** Pages the core can use at most: objects stay below 2 GiB so that handles are positive i32. */
+const HANDLE_LIMIT_PAGES = 32768 + 1;
+/** The builds declare a 1-page minimum (their static data fits in it). */
+const INITIAL_PAGES = 1;
+
+/** The raw exports of assembly/index.ts. */
+export interface WasmCoreExports {
+  memory: WebAssembly.Memory;
+  stats_ptr(): number;
+  set_tid_ptr(): number;
+  batch_ptr(): number;
+  heap_top(): number;
+  simd_enabled(): number;
+  debug_enabled(): number;
+  create_pid_namespace(parent: number): number;
+  get_pid_ns(ns: number): void;
+  put_pid_ns(ns: number): void;
+  disable_pid_allocation(ns: number): void;
+  ns_last_pid(ns: number): number;
+  set_ns_last_pid(ns: number, v: number): number;
+  pid_max(ns: number): number;
+  set_pid_max(ns: number, v: number): number;
+  alloc_pid(ns: number, setTidSize: number): number;
+  alloc_pid_batch(ns: number, n: number): number;
+  free_pid(pid: number): void;
+  free_pid_batch(n: number): void;
+  get_pid(pid: number): void;
+  put_pid(pid: number): void;
+  find_pid_ns(nr: number, ns: number): number;
+  pid_nr_ns(pid: number, ns: number): number;
+  /** Test hook: bitmap search on [begin, end) without taking; -1 when full. */
+  pidmap_search(ns: number, begin: number, end: number): number;
+  /** Test hook: 0 when every page's nr_free matches its bits. */
+  check_pidmap(ns: number): number;
+  /** Layout constants, one WebAssembly.Global each. */
+  [name: string]: unknown;
+}
+
+/** A PidCore backed by a WASM instance, with the raw exports for tests and tools. */
+export interface WasmPidCore extends PidCore {
+  readonly name: 'wasm';
+  readonly build: WasmBuildName;
+  readonly exports: WasmCoreExports;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Picks the build for `opts`: debug if asked, else SIMD when wanted and supported. */
+export function wasmBuildFor(opts: CoreOptions = {}): WasmBuildName {
+  if (opts.debug) return 'debug';
+  if (opts.simd !== false && simdSupported()) return 'release-simd';
+  return 'release';
+}
+
+// A module of one function `() -> v128 { i8x16.popcnt(i8x16.splat(0)) }` (the wasm-feature-detect probe).
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+let simdCache: boolean | undefined;
+/** Whether this runtime validates WebAssembly SIMD (fixed-width v128). */
+export function simdSupported(): boolean {
+  if (simdCache === undefined) {
+    try {
+      simdCache = WebAssembly.validate(SIMD_PROBE);
+    } catch {
+      simdCache = false;
+    }
+  }
+  return simdCache;
+}
+
+/** The `env` imports: the memory and an `abort` that throws (reached only by a broken invariant in the debug build). */
+export function makeImports(opts: CoreOptions = {}): { env: { memory: WebAssembly.Memory; abort: (...a: number[]) => never } } {
+  const maxBytes = opts.maxMemoryBytes ?? MAX_WASM_PAGES * WASM_PAGE_BYTES;
+  if (!(maxBytes > 0)) throw new RangeError(`maxMemoryBytes must be positive, got ${maxBytes}`);
+  const maximum = Math.max(INITIAL_PAGES, Math.min(MAX_WASM_PAGES, Math.floor(maxBytes / WASM_PAGE_BYTES)));
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
+  } catch (e) {
+    // Some engines refuse a 4 GiB maximum; the core never uses more than 2 GiB (+ one page).
+    if (!(e instanceof RangeError) || maximum <= HANDLE_LIMIT_PAGES) throw e;
+    memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: HANDLE_LIMIT_PAGES });
+  }
+  const abort = (msg: number, file: number, line: number, col: number): never => {
+    const text = readAsString(memory, msg) ?? 'assertion failed';
+    const where = readAsString(memory, file) ?? '?';
+    throw new Error(`pidns WASM core: broken invariant: ${text} (${where}:${line}:${col})`);
+  };
+  return { env: { memory, abort } };
+}
+
+/** An AssemblyScript static string (UTF-16LE, byte length at ptr - 4), or undefined. */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string | undefined {
+  if (!ptr) return undefined;
+  const buf = memory.buffer;
+  if (ptr < 4 || ptr >= buf.byteLength) return undefined;
+  const len = new Uint32Array(buf, (ptr - 4) & ~3, 1)[0] >>> 1;
+  if ((ptr & 1) !== 0 || ptr + len * 2 > buf.byteLength) return undefined;
+  return String.fromCharCode(...new Uint16Array(buf, ptr, len));
+}
+
+/**
+ * Wraps an instance of the core module into a PidCore. The build name is read
+ * from the module itself (simd_enabled / debug_enabled exports).
+ */
+export function wrapWasmInstance(instance: WebAssembly.Instance, memory: WebAssembly.Memory): WasmPidCore {
+  const ex = instance.exports as unknown as WasmCoreExports;
+  const build: WasmBuildName = ex.debug_enabled() ? 'debug' : ex.simd_enabled() ? 'release-simd' : 'release';
+  let u32 = new Uint32Array(memory.buffer);
+  let f64 = new Float64Array(memory.buffer);
+  const core: WasmPidCore = {
+    name: 'wasm',
+    allocator: 'pidmap',
+    build,
+    exports: ex,
+    memory,
+    // Memory growth detaches the old buffer: its views then have length 0.
+    u32() {
+      if (u32.length === 0) u32 = new Uint32Array(memory.buffer);
+      return u32;
+    },
+    f64() {
+      if (f64.length === 0) f64 = new Float64Array(memory.buffer);
+      return f64;
+    },
+    statsPtr: ex.stats_ptr(),
+    setTidPtr: ex.set_tid_ptr(),
+    batchPtr: ex.batch_ptr(),
+    memoryBytes: () => memory.buffer.byteLength,
+    create_pid_namespace: ex.create_pid_namespace,
+    get_pid_ns: ex.get_pid_ns,
+    put_pid_ns: ex.put_pid_ns,
+    disable_pid_allocation: ex.disable_pid_allocation,
+    alloc_pid: ex.alloc_pid,
+    alloc_pid_batch: ex.alloc_pid_batch,
+    free_pid: ex.free_pid,
+    free_pid_batch: ex.free_pid_batch,
+    get_pid: ex.get_pid,
+    put_pid: ex.put_pid,
+    find_pid_ns: ex.find_pid_ns,
+    pid_nr_ns: ex.pid_nr_ns,
+    ns_last_pid: ex.ns_last_pid,
+    set_ns_last_pid: ex.set_ns_last_pid,
+    pid_max: ex.pid_max,
+    set_pid_max: ex.set_pid_max,
+  };
+  return core;
+}
+
+function checkAllocator(opts: CoreOptions): void {
+  if (opts.allocator !== undefined && opts.allocator !== 'pidmap') {
+    throw new RangeError(`unknown allocator ${String(opts.allocator)}`);
+  }
+}
+
+/** Synchronously makes a core from a compiled module or its bytes (Node, workers; browsers limit sync compilation of big modules on the main thread). */
+export function createWasmCoreFromModule(source: WebAssembly.Module | BufferSource, opts: CoreOptions = {}): WasmPidCore {
+  checkAllocator(opts);
+  const imports = makeImports(opts);
+  const { instance } = instantiateSync(source, imports);
+  return wrapWasmInstance(instance, imports.env.memory);
+}
+
+/** Asynchronously makes a core from a compiled module or its bytes. */
+export async function instantiateWasmCore(source: WebAssembly.Module | BufferSource, opts: CoreOptions = {}): Promise<WasmPidCore> {
+  checkAllocator(opts);
+  const imports = makeImports(opts);
+  const { instance } = await instantiate(source, imports);
+  return wrapWasmInstance(instance, imports.env.memory);
+}
+
+const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
+
+/** Fetches and compiles the module at `url`, once per URL. */
+export function compileWasmUrl(url: URL | string): Promise<WebAssembly.Module> {
+  const href = typeof url === 'string' ? url : url.href;
+  let p = moduleCache.get(href);
+  if (!p) {
+    p = (async () => {
+      if (href.startsWith('file:')) {
+        throw new Error(
+          `pidns: cannot fetch ${href}: fetch() does not load file: URLs in Node. ` +
+            `Use createWasmCoreSync from the Node entry (pidns/node), or pass the module bytes as \`source\`.`,
+        );
+      }
+      const res = await fetch(href);
+      if (!res.ok) throw new Error(`pidns: fetching ${href} failed: HTTP ${res.status}`);
+      return WebAssembly.compile(await res.arrayBuffer());
+    })();
+    p.catch(() => moduleCache.delete(href));
+    moduleCache.set(href, p);
+  }
+  return p;
+}
+
+/** Default location of a build: `<package root>/build/<file>.wasm` (this file is src/core/ or dist/core/). */
+export function defaultWasmUrl(build: WasmBuildName): URL {
+  return new URL(`../../${WASM_BUILD_FILES[build]}`, import.meta.url);
+}
+
+/**
+ * The WASM core. Loads `opts.source` (bytes, a compiled module, or a URL)
+ * or, by default, the build chosen by `opts.simd` / `opts.debug` from the
+ * package's build/ folder with `fetch` (browsers; in Node use
+ * createWasmCoreSync from wasm-node.ts or pass bytes).
+ */
+export async function createWasmCore(opts: WasmCoreOptions = {}): Promise<WasmPidCore> {
+  const { source, ...coreOpts } = opts;
+  if (source === undefined || typeof source === 'string' || source instanceof URL) {
+    const url = source ?? defaultWasmUrl(wasmBuildFor(coreOpts));
+    return instantiateWasmCore(await compileWasmUrl(url), coreOpts);
+  }
+  return instantiateWasmCore(source, coreOpts);
+}

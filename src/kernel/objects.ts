@@ -1,0 +1,221 @@
+/**
+ * The kernel model's objects: threads (task_struct), processes
+ * (signal_struct + the thread-group leader's place in its parent's children
+ * list), pid namespaces as the kernel model sees them, and nsproxy.
+ *
+ * Every class has fixed fields initialised in its constructor, so V8 keeps
+ * one hidden class per type (monomorphic access on the fork/exit/wait path).
+ * Lists are intrusive and doubly linked: append and unlink are O(1) and no
+ * array is copied per fork. Numbers (pids) are not stored here: they live in
+ * the pid core's memory (struct pid) and are read through layout.ts offsets.
+ */
+
+/** task_struct states as the model needs them. */
+export const TASK_RUNNING = 0;
+/** PF_EXITING set (a fatal signal or exit_group marked it), do_exit not run yet. */
+export const TASK_EXITING = 1;
+/** A namespace's child reaper blocked in zap_pid_ns_processes (PF_EXITING, exit_state 0). */
+export const TASK_ZAPWAIT = 2;
+/** EXIT_ZOMBIE: holds its struct pid until reaped (or, for a leader, until its threads are gone). */
+export const TASK_ZOMBIE = 3;
+/** Released (release_task): its struct pid is freed; the object is garbage. */
+export const TASK_DEAD = 4;
+
+/** signal_struct flags. */
+export const SIGNAL_GROUP_EXIT = 1;
+/** SIGNAL_UNKILLABLE: the process is (or was) the child reaper of its namespace. */
+export const SIGNAL_UNKILLABLE = 2;
+/** The process's SIGCHLD action is SIG_IGN (set by zap_pid_ns_processes): its children autoreap. */
+export const SIGCHLD_IGNORED = 4;
+/** In the kernel model's queue of processes whose threads still have to run do_exit. */
+export const GROUP_QUEUED = 8;
+
+/**
+ * A thread (task_struct). Invariants: `tg` never changes; `pid` is the
+ * thread's struct pid (core handle), valid until state TASK_DEAD; `nsproxy`
+ * is null from do_exit on (exit_task_namespaces); `childHead..childTail`
+ * lists the processes whose real_parent is this thread, in the kernel's
+ * children-list order (ascending `ThreadGroup.seq`).
+ */
+export class Task {
+  /** Index in Kernel.tasks (also written to the struct pid's task slot as id+1); -1 once released. */
+  id: number;
+  /** struct pid (core handle). */
+  pid: number;
+  tg: ThreadGroup;
+  /** Thread list (signal->thread_head order: leader first, then creation order). */
+  tprev: Task | null = null;
+  tnext: Task | null = null;
+  /** children list of this thread: process leaders, oldest first. */
+  childHead: ThreadGroup | null = null;
+  childTail: ThreadGroup | null = null;
+  /** Reapable zombie children of this thread, keyed by children-list position (lazy deletion). */
+  zombies: ZombieHeap | null = null;
+  nsproxy: NsProxy | null;
+  state: number = TASK_RUNNING;
+
+  constructor(id: number, pid: number, tg: ThreadGroup, nsproxy: NsProxy) {
+    this.id = id;
+    this.pid = pid;
+    this.tg = tg;
+    this.nsproxy = nsproxy;
+  }
+}
+
+/**
+ * A process: the kernel's signal_struct plus what belongs to the thread
+ * group as a whole (real_parent is the same for every thread; the children
+ * list holds leaders only). Invariants: `leader` is the first thread of the
+ * list while it is not released; `live` counts threads in TASK_RUNNING;
+ * `nrThreads` counts unreleased threads; `nrChildren` counts the processes on
+ * the children lists of all its threads.
+ */
+export class ThreadGroup {
+  leader: Task;
+  threadHead: Task | null = null;
+  threadTail: Task | null = null;
+  nrThreads = 0;
+  live = 0;
+  flags = 0;
+  /** Wait status once the whole group is dead (group_exit_code or the last thread's code). */
+  exitStatus = 0;
+  /** real_parent (a thread); null for the root init, whose parent is outside the model. */
+  parent: Task | null;
+  /** Place in parent's children list; `seq` increases along the list. */
+  sprev: ThreadGroup | null = null;
+  snext: ThreadGroup | null = null;
+  seq = 0;
+  nrChildren = 0;
+  /** The active pid namespace (numbers[level].ns of the leader's struct pid). */
+  pidns: PidNs;
+  /** Membership in pidns's process list (for kill(-1) and zap_pid_ns_processes). */
+  nprev: ThreadGroup | null = null;
+  nnext: ThreadGroup | null = null;
+
+  constructor(leader: Task | null, parent: Task | null, pidns: PidNs) {
+    this.leader = leader as Task;
+    this.parent = parent;
+    this.pidns = pidns;
+  }
+}
+
+/**
+ * A pid namespace as the kernel model sees it; the numbers half (allocator,
+ * cursor, pid_max, pid_allocated) lives in the core at `handle`.
+ * `refs` mirrors the references the core counts on the namespace (nsproxies
+ * naming it as pid_for_children, struct pids whose deepest level it is,
+ * child namespaces); at zero the core frees it and this object leaves its
+ * parent's list of children.
+ */
+export class PidNs {
+  readonly handle: number;
+  readonly level: number;
+  readonly parent: PidNs | null;
+  /** pid_ns->child_reaper: a thread of the init process; null until pid 1 is published. */
+  childReaper: Task | null = null;
+  /** The thread blocked in zap_pid_ns_processes, and the pid_allocated value it waits for. */
+  zapper: Task | null = null;
+  zapInitPids = 0;
+  refs = 0;
+  /** Processes whose active namespace this is, in creation order. */
+  procHead: ThreadGroup | null = null;
+  procTail: ThreadGroup | null = null;
+  /** Child namespaces (creation order). */
+  kidHead: PidNs | null = null;
+  kidTail: PidNs | null = null;
+  kprev: PidNs | null = null;
+  knext: PidNs | null = null;
+  /** Stable identity for views and debugging (creation counter). */
+  readonly serial: number;
+
+  constructor(handle: number, level: number, parent: PidNs | null, serial: number) {
+    this.handle = handle;
+    this.level = level;
+    this.parent = parent;
+    this.serial = serial;
+  }
+}
+
+/**
+ * struct nsproxy: per thread, shared (count) until a clone with CLONE_NEW*,
+ * unshare or setns gives the thread its own copy. Non-pid namespaces are
+ * identities only (a serial number): nothing in the language depends on
+ * their contents. There is no `time` namespace (not in the language).
+ */
+export class NsProxy {
+  count = 1;
+  mnt: number;
+  uts: number;
+  ipc: number;
+  net: number;
+  cgroup: number;
+  pidForChildren: PidNs;
+
+  constructor(mnt: number, uts: number, ipc: number, net: number, cgroup: number, pidForChildren: PidNs) {
+    this.mnt = mnt;
+    this.uts = uts;
+    this.ipc = ipc;
+    this.net = net;
+    this.cgroup = cgroup;
+    this.pidForChildren = pidForChildren;
+  }
+}
+
+/**
+ * Min-heap of reapable zombie children of one thread, keyed by their
+ * children-list sequence, so waitpid(-1) takes the oldest in O(log n).
+ * Entries go stale when the child is reaped by pid or moves to another
+ * parent (its `seq` changes); they are dropped when they reach the top.
+ */
+export class ZombieHeap {
+  keys: number[] = [];
+  items: ThreadGroup[] = [];
+
+  get size(): number { return this.keys.length; }
+
+  push(key: number, item: ThreadGroup): void {
+    const keys = this.keys;
+    const items = this.items;
+    let i = keys.length;
+    keys.push(key);
+    items.push(item);
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (keys[up] <= key) break;
+      keys[i] = keys[up];
+      items[i] = items[up];
+      i = up;
+    }
+    keys[i] = key;
+    items[i] = item;
+  }
+
+  /** Remove the top entry. */
+  pop(): void {
+    const keys = this.keys;
+    const items = this.items;
+    const n = keys.length - 1;
+    const key = keys[n];
+    const item = items[n];
+    keys.pop();
+    items.pop();
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && keys[c + 1] < keys[c]) c++;
+      if (keys[c] >= key) break;
+      keys[i] = keys[c];
+      items[i] = items[c];
+      i = c;
+    }
+    keys[i] = key;
+    items[i] = item;
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.items.length = 0;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Node entry: everything of the browser entry, plus synchronous creation
+ * (the WASM core is read from the package's build/ folder with node:fs).
+ */
+import { createTsCore } from './core/ts/index.js';
+import type { CoreName, CoreOptions, PidCore } from './core/types.js';
+import { createWasmCoreSync } from './core/wasm-node.js';
+import { PidnsKernel } from './kernel/api.js';
+import type { KernelOptions } from './index.js';
+import { runScenario, type RunOptions, type RunResult } from './scenario/run.js';
+
+export * from './index.js';
+export { createWasmCoreSync } from './core/wasm-node.js';
+
+/** A pid core by name, synchronously. */
+export function createCoreSync(name: CoreName = 'wasm', opts: CoreOptions = {}): PidCore {
+  return name === 'ts' ? createTsCore(opts) : createWasmCoreSync(opts);
+}
+
+/** createKernel, synchronously. */
+export function createKernelSync(opts: KernelOptions = {}): PidnsKernel {
+  const core = typeof opts.core === 'object' ? opts.core : createCoreSync(opts.core ?? 'wasm', opts.coreOptions);
+  return new PidnsKernel(core);
+}
+
+/** In Node, createKernel loads the WASM core from build/ (the browser entry's would need fetch). */
+export async function createKernel(opts: KernelOptions = {}): Promise<PidnsKernel> {
+  return createKernelSync(opts);
+}
+
+/** Run a scenario text on a fresh kernel (synchronously). */
+export function runScenarioTextSync(source: string, opts: KernelOptions & RunOptions = {}): RunResult {
+  return runScenario(source, createKernelSync(opts).raw, opts);
+}

@@ -1,0 +1,122 @@
+/**
+ * The pidns command: exit statuses 0 / 1 / 2, stdin, --explain, --core,
+ * help, and messages without stack traces. Mostly through `main` with
+ * injected I/O; one real process checks the executable path end to end.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, main, type CliIO } from '../src/cli/main.js';
+
+const REPO = join(import.meta.dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'pidns-cli-'));
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    readStdin: async () => stdin,
+    readFile: (p) => readFileSync(p, 'utf8'),
+  };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+const GOOD = 'a = fork init   # comment\n\n# only a comment\nb = clone a NEWPID\r\nc = clone init THREAD\nwait init\n';
+const GOOD_OUT = 'a = fork init -> 2\nb = clone a NEWPID -> 3 1\nc = clone init THREAD -> EINVAL\nwait init -> none\n';
+
+describe('pidns run', () => {
+  for (const core of ['ts', 'wasm']) {
+    it(`prints the transcript and exits 0 (--core ${core})`, async () => {
+      const r = await run(['run', file('good.pidns', GOOD), '--core', core]);
+      expect(r).toEqual({ code: 0, out: GOOD_OUT, err: '' });
+    });
+  }
+
+  it('defaults to the wasm core and accepts --core=ts', async () => {
+    const p = file('good2.pidns', GOOD);
+    expect((await run(['run', p])).out).toBe(GOOD_OUT);
+    expect((await run(['run', `--core=ts`, p])).out).toBe(GOOD_OUT);
+  });
+
+  it('reads a scenario from stdin with -, naming it <stdin>', async () => {
+    expect(await run(['run', '-'], GOOD)).toEqual({ code: 0, out: GOOD_OUT, err: '' });
+    const bad = await run(['run', '-'], 'a = fork init\nkill a 2 3\nb = fork init\n');
+    expect(bad).toEqual({ code: 2, out: 'a = fork init -> 2\n', err: '<stdin>:2: signal 3 is not allowed: SIG is 0, 9 or 15\n' });
+  });
+
+  it('stops at a scenario error with exit 2 and FILE:LINE: message', async () => {
+    const p = file('bad.pidns', 'a = fork init\n# c\nb = fork a\nexit init 0\nc = fork init\n');
+    const r = await run(['run', p, '--core', 'ts']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('a = fork init -> 2\nb = fork a -> 3\n');
+    expect(r.err).toBe(`${p}:4: exit init would end init's process; that is not allowed\n`);
+  });
+
+  it('--explain writes the reason of each failed call to stderr', async () => {
+    const p = file('explain.pidns', 'a = clone init THREAD\nb = fork init\nwait b\nlastpid init -5\n');
+    const r = await run(['run', p, '--explain', '--core', 'ts']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('a = clone init THREAD -> EINVAL\nb = fork init -> 2\nwait b -> ECHILD\nlastpid init -5 -> EINVAL\n');
+    expect(r.err.split('\n')).toEqual([
+      `${p}:1: EINVAL: copy_process: CLONE_THREAD without CLONE_SIGHAND`,
+      `${p}:3: ECHILD: do_wait: the calling process has no children`,
+      `${p}:4: EINVAL: pid_ns_ctl_handler: ns_last_pid outside [0, pid_max]`,
+      '',
+    ]);
+    // without --explain nothing goes to stderr
+    expect((await run(['run', p, '--core', 'ts'])).err).toBe('');
+  });
+
+  it('fails with exit 1 and a one-line message for bad input', async () => {
+    const missing = await run(['run', join(dir, 'nope.pidns')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(`pidns: cannot read ${join(dir, 'nope.pidns')}: no such file\n`);
+    expect(await run(['run', dir])).toMatchObject({ code: 1, err: `pidns: cannot read ${dir}: is a directory\n` });
+    expect(await run(['run'])).toMatchObject({ code: 1, err: 'pidns: run: no scenario given (usage: pidns run FILE.pidns)\n' });
+    expect(await run(['run', 'x', '--core', 'java'])).toMatchObject({ code: 1, err: "pidns: run: unknown core 'java' (wasm or ts)\n" });
+    expect(await run(['run', 'x', '--core'])).toMatchObject({ code: 1 });
+    expect(await run(['run', 'x', '--fast'])).toMatchObject({ code: 1, err: "pidns: run: unknown option '--fast' (see pidns run --help)\n" });
+    expect(await run(['run', 'x', 'y'])).toMatchObject({ code: 1 });
+    expect(await run(['frob'])).toMatchObject({ code: 1, err: "pidns: unknown command 'frob' (see pidns --help)\n" });
+    expect((await run([])).code).toBe(1);
+  });
+
+  it('has help for the command and each subcommand', async () => {
+    const h = await run(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain('usage: pidns COMMAND');
+    for (const name of Object.keys(COMMANDS)) expect(h.out).toContain(`  ${name}`);
+    const rh = await run(['run', '--help']);
+    expect(rh.code).toBe(0);
+    expect(rh.out).toContain('pidns run FILE.pidns [--core wasm|ts] [--explain]');
+    expect(rh.out).toContain('<stdin>');
+  });
+});
+
+describe('the pidns process', () => {
+  it('runs from the TypeScript sources with stdin and real exit statuses', () => {
+    const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
+    const cli = join(REPO, 'src', 'cli', 'main.ts');
+    const ok = spawnSync(tsx, [cli, 'run', '-', '--core', 'ts'], { input: GOOD, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(GOOD_OUT);
+    const bad = spawnSync(tsx, [cli, 'run', '-', '--core', 'ts'], { input: 'a = fork init\nb = forkk init\n', encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('a = fork init -> 2\n');
+    expect(bad.stderr).toBe("<stdin>:2: unknown call 'forkk'\n");
+    const missing = spawnSync(tsx, [cli, 'run', join(dir, 'missing.pidns')], { encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).not.toContain('    at ');
+  });
+});

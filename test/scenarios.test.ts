@@ -1,0 +1,69 @@
+/**
+ * Conformance: every scenario under test/scenarios/** (recorded on Linux 6.18
+ * with the oracle) runs through the CLI on both cores and must print its
+ * .expected transcript byte for byte. A scenario with NAME.exit ("STATUS
+ * LINE") must stop with that exit status and report `FILE:LINE: message` on
+ * stderr after printing exactly the lines of .expected.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIO } from '../src/cli/main.js';
+
+const ROOT = join(import.meta.dirname, 'scenarios');
+
+function findScenarios(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...findScenarios(p));
+    else if (e.endsWith('.pidns')) out.push(p);
+  }
+  return out;
+}
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readStdin: async () => '',
+    readFile: (p) => readFileSync(p, 'utf8'),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+const scenarios = findScenarios(ROOT);
+
+describe('scenario corpus', () => {
+  it('has the 20 public scenarios and more', () => {
+    expect(scenarios.filter((s) => s.includes(`${join('scenarios', 'shared')}`)).length).toBe(20);
+    expect(scenarios.length).toBeGreaterThan(20);
+  });
+});
+
+for (const core of ['ts', 'wasm'] as const) {
+  describe(`scenarios on the ${core} core`, () => {
+    for (const file of scenarios) {
+      const name = relative(ROOT, file);
+      it(name, async () => {
+        const base = file.slice(0, -'.pidns'.length);
+        const expected = readFileSync(`${base}.expected`, 'utf8');
+        const r = await runCli(['run', file, '--core', core]);
+        expect(r.stdout).toBe(expected);
+        if (existsSync(`${base}.exit`)) {
+          const [status, line] = readFileSync(`${base}.exit`, 'utf8').trim().split(/\s+/);
+          expect(r.code).toBe(Number(status));
+          const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+          expect(lines.length).toBe(1);
+          expect(lines[0].startsWith(`${file}:${line}: `)).toBe(true);
+        } else {
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+        }
+      });
+    }
+  });
+}
