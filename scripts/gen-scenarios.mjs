@@ -46,7 +46,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--prefix') { args.prefix = v; i++; }
   else if (a === '--profile') { args.profile = v; i++; }
   else if (a === '-h' || a === '--help') {
-    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep]');
+    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads]');
     process.exit(0);
   } else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
@@ -609,19 +609,21 @@ function generate(len) {
     }
   }
 
+  const thr = args.profile === 'threads';
+  if (thr) profile.threads = true;
   const table = [
     [14, () => genCreate('fork')],
-    [7, () => (profile.threads ? genCreate('thread') : false)],
-    [10, () => genCreate('clone')],
+    [thr ? 16 : 7, () => (profile.threads ? genCreate('thread') : false)],
+    [thr ? 5 : 10, () => genCreate('clone')],
     [5, () => (profile.setTid ? genCreate('clone3') : false)],
-    [4, genUnshare],
-    [5, genSetns],
+    [thr ? 2 : 4, genUnshare],
+    [thr ? 3 : 5, genSetns],
     [6, () => genExit('exit')],
-    [4, () => (profile.threads ? genExit('texit') : false)],
+    [thr ? 10 : 4, () => (profile.threads ? genExit('texit') : false)],
     [6, () => (profile.kills ? genKill() : false)],
-    [10, genWait],
+    [thr ? 16 : 10, genWait],
     [8, genRead],
-    [6, genSysctl],
+    [thr ? 3 : 6, genSysctl],
     [3, genSamens],
   ];
   let guard = 0;

@@ -49,6 +49,8 @@ import {
   UPID_SIZE,
   WORDS_PER_PAGE,
 } from '../src/core/layout.js';
+import * as errno from '../src/core/errno.js';
+import * as layout from '../src/core/layout.js';
 import type { PidCore } from '../src/core/types.js';
 import { backends, type Backend } from './helpers/cores.js';
 
@@ -190,6 +192,19 @@ function conformance(backend: Backend): void {
       expect(c.u32().length * 4).toBe(c.memoryBytes());
       expect(c.f64().length * 8).toBe(c.memoryBytes());
       expect(stats(c)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+
+    // (the TS twin imports layout.ts itself)
+    it.skipIf(backend.name === 'ts')('exports every layout.ts and errno.ts constant as a global of the same value', () => {
+      const c = make();
+      const constants = Object.entries({ ...layout, ...errno }).filter((e): e is [string, number] => typeof e[1] === 'number');
+      expect(constants.length).toBeGreaterThan(50);
+      const exps = (c as unknown as { exports: Record<string, unknown> }).exports;
+      for (const [name, value] of constants) {
+        const g = exps[name];
+        expect(g, name).toBeInstanceOf(WebAssembly.Global);
+        expect(((g as WebAssembly.Global).value as number) >>> 0, name).toBe(value >>> 0);
+      }
     });
 
     it('create_pid_namespace(0) makes a root with the initial state of §4.2', () => {
@@ -712,6 +727,7 @@ function conformance(backend: Backend): void {
       expect(count(c, ch)).toBe(1);
       c.get_pid(p);
       expect(field(c, p, PID_COUNT)).toBe(2);
+      c.u32()[(p + PID_TASK) >> 2] = 0xdead; // the embedder's field
       c.free_pid(p);
       expect(field(c, p, PID_COUNT)).toBe(1);
       expect(count(c, ch)).toBe(1);
@@ -731,6 +747,7 @@ function conformance(backend: Backend): void {
       expect(p2).toBe(p);
       expect(numbers(c, p2)).toEqual([2, 1]);
       expect(field(c, p2, PID_COUNT)).toBe(1);
+      expect(field(c, p2, PID_TASK)).toBe(0); // a reused block is cleared
     });
 
     it('an identical round reuses the same memory', () => {
@@ -931,6 +948,37 @@ function conformance(backend: Backend): void {
       // page 0: touched, full, skipped; page 1: word 0 → 32769
       expect(delta(c, () => (nr = forkNr(c, r)))).toEqual({ words: 1, pages: 2, allocated: 0 });
       expect(nr).toBe(32769);
+    });
+
+    it('long scans count every word whatever the start and end alignment (SIMD = scalar)', () => {
+      const c = make();
+      const r = rootWith(c);
+      const pids = fill(c, r, 32100); // 1..32100
+      c.free_pid(pids[32009]); // 32010 = word 1000 (32000..32031), bit 10
+      expect(c.set_ns_last_pid(r, 99)).toBe(0); // cursor 100: word 3
+      let nr = 0;
+      expect(delta(c, () => (nr = forkNr(c, r)))).toEqual({ words: 1000 - 3 + 1, pages: 1, allocated: 0 });
+      expect(nr).toBe(32010);
+    });
+
+    it('a failed scan up to a pid_max inside a page counts words w0..w1', () => {
+      const c = make();
+      const r = rootWith(c, 32050);
+      fill(c, r, 32049); // full
+      // cursor 32050 = pid_max: [300, 32050) = words 9 .. 32049 >> 5 = 1001
+      expect(delta(c, () => expect(fork(c, r)).toBe(-EAGAIN))).toEqual({ words: 1001 - 9 + 1, pages: 1, allocated: 0 });
+    });
+
+    it('a page with free bits only below the start is scanned to its end, then the next page', () => {
+      const c = make();
+      const r = rootWith(c);
+      const pids = fill(c, r, BITS_PER_PAGE - 1); // 1..32767
+      c.free_pid(pids[4]); // 5: page 0 has nr_free 1, so it is not skipped
+      expect(c.set_ns_last_pid(r, 99)).toBe(0);
+      let nr = 0;
+      // page 0: words 3..1023 (1021), no hit; page 1: missing → 32768
+      expect(delta(c, () => (nr = forkNr(c, r)))).toEqual({ words: 1021, pages: 2, allocated: 1 });
+      expect(nr).toBe(32768);
     });
 
     it('a jump past the allocated pages allocates the page it lands in', () => {

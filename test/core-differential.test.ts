@@ -10,7 +10,8 @@
  * backends and the model in lock step. After every step it compares:
  * - the results (errno values, or success everywhere; handles are mapped);
  * - every live namespace's fields (level, parent, cursor, pid_max,
- *   pid_allocated, flags, count, nr_pages) and its ns_last_pid/pid_max reads;
+ *   pid_allocated, flags, count, nr_pages) in memory, and the
+ *   ns_last_pid()/pid_max() reads of the namespace the action named;
  * - every bitmap page a number was taken from or returned to in the step:
  *   page presence and nr_free against the model, the bits against the model,
  *   all 1024 words between the cores;
@@ -19,16 +20,21 @@
  *   counters included), allocs / frees / pages allocated / batch error
  *   equal to the model.
  * Every FULL_EVERY steps and at the end of each sequence it also compares all
- * pages of all namespaces word by word against the words computed from the
- * model's sets, every live pid's numbers, and find_pid_ns for every number.
+ * 128 pidmap entries and all allocated pages of every namespace word by word
+ * against the words computed from the model's sets, every namespace's sysctl
+ * reads, every live pid's numbers, and find_pid_ns for every published number.
+ *
+ * Size: sequences of 0..2*STEPS actions in rounds of RUNS, until at least
+ * TARGET_STEPS steps ran (per backend; PIDNS_STEPS overrides). Work counters
+ * are compared between the cores only; the model has none.
  *
  * Seed: fixed default, override with PIDNS_SEED; printed so a failure can be
  * replayed (fast-check also prints the counterexample path).
  */
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
-import { EAGAIN, EEXIST, EINVAL, ENOMEM, ENOSPC, errnoName } from '../src/core/errno.js';
 import { describe, expect, it } from 'vitest';
+import { EAGAIN, EEXIST, EINVAL, ENOMEM, ENOSPC, errnoName } from '../src/core/errno.js';
 import {
   BATCH_MAX,
   MAX_PID_NS_LEVEL,

@@ -72,9 +72,10 @@ export interface PidCore {
    */
   put_pid_ns(ns: number): void;
   /**
-   * disable_pid_allocation (kernel/pid.c): clear PIDNS_ADDING. Later
-   * alloc_pid in this namespace (or below it) still takes and returns a
-   * number at every level, then fails with -ENOMEM.
+   * disable_pid_allocation (kernel/pid.c): clear PIDNS_ADDING. A later
+   * alloc_pid whose deepest namespace is this one still takes and returns a
+   * number at every level, then fails with -ENOMEM (only the deepest
+   * namespace's flag is checked, as in 6.18).
    */
   disable_pid_allocation(ns: number): void;
 

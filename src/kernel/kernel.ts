@@ -111,8 +111,9 @@ export class Kernel {
   /** Children-list position counter (ThreadGroup.seq). */
   private seq = 0;
   private nsSerial = 0;
-  /** Processes whose marked threads still have to run do_exit (FIFO). */
-  private readonly queue: ThreadGroup[] = [];
+  /** Processes whose marked threads still have to run do_exit (FIFO: queue[0..queued)). */
+  private readonly queue: (ThreadGroup | null)[] = [];
+  private queued = 0;
   /** Namespaces whose init waits in zap_pid_ns_processes. */
   private readonly zapping: PidNs[] = [];
 
@@ -582,7 +583,9 @@ export class Kernel {
       if (th.state === TASK_RUNNING) th.state = TASK_EXITING;
     }
     tg.live = 0;
-    this.queue.push(tg);
+    if (this.queued === this.queue.length) this.queue.push(tg);
+    else this.queue[this.queued] = tg;
+    this.queued++;
   }
 
   /**
@@ -593,8 +596,10 @@ export class Kernel {
   private runPending(): void {
     const q = this.queue;
     for (;;) {
-      for (let i = 0; i < q.length; i++) {
-        const tg = q[i];
+      // do_exit may queue more processes (zap_pid_ns_processes): `queued` grows meanwhile.
+      for (let i = 0; i < this.queued; i++) {
+        const tg = q[i] as ThreadGroup;
+        q[i] = null;
         tg.flags &= ~GROUP_QUEUED;
         let th = tg.threadHead;
         while (th) {
@@ -603,7 +608,7 @@ export class Kernel {
           th = next;
         }
       }
-      q.length = 0;
+      this.queued = 0;
       let moved = false;
       const z = this.zapping;
       for (let i = 0; i < z.length; i++) {
@@ -615,7 +620,7 @@ export class Kernel {
           break;
         }
       }
-      if (!moved && q.length === 0) return;
+      if (!moved && this.queued === 0) return;
     }
   }
 

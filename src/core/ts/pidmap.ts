@@ -34,6 +34,10 @@ export const PAGE_MASK = BITS_PER_PAGE - 1;
 const WORD_SHIFT = 5;
 const WORD_MASK = 31;
 const STATS = STATS_PTR >> 3;
+/** u32-slot offsets inside a pidmap entry, and the entry's size in slots. */
+const E_PAGE = PIDMAP_PAGE >> 2;
+const E_NR_FREE = PIDMAP_NR_FREE >> 2;
+const E_SLOTS = PIDMAP_ENTRY_SIZE >> 2;
 
 /** Byte offset of pidmap entry `page` of namespace `ns`. */
 function entry(ns: number, page: number): number {
@@ -43,9 +47,9 @@ function entry(ns: number, page: number): number {
 /** Fresh pidmap of create_pid_namespace: page 0 allocated with bit 0 set (pid 0 is never handed out). */
 export function pidmap_init(m: CoreMemory, ns: number): void {
   const i32 = m.i32;
-  for (let p = 0, e = (ns + NS_PIDMAP) >> 2; p < PIDMAP_ENTRIES; p++, e += 2) {
-    i32[e + (PIDMAP_PAGE >> 2)] = 0;
-    i32[e + (PIDMAP_NR_FREE >> 2)] = BITS_PER_PAGE;
+  for (let p = 0, e = (ns + NS_PIDMAP) >> 2; p < PIDMAP_ENTRIES; p++, e += E_SLOTS) {
+    i32[e + E_PAGE] = 0;
+    i32[e + E_NR_FREE] = BITS_PER_PAGE;
   }
   const page = mem_alloc(m, PAGE_BYTES);
   m.f64[STATS + STAT_PAGES_ALLOCATED] += 1;
@@ -70,27 +74,27 @@ export function pidmap_busy(m: CoreMemory, ns: number, nr: number): boolean {
  */
 export function pidmap_take(m: CoreMemory, ns: number, nr: number): void {
   const e = entry(ns, nr >> PAGE_SHIFT) >> 2;
-  let page = m.i32[e];
+  let page = m.i32[e + E_PAGE];
   if (page === 0) {
     page = mem_alloc(m, PAGE_BYTES);
-    m.i32[e] = page;
+    m.i32[e + E_PAGE] = page;
     m.i32[(ns + NS_NR_PAGES) >> 2]++;
     m.f64[STATS + STAT_PAGES_ALLOCATED] += 1;
   }
   const i32 = m.i32;
   const bit = nr & PAGE_MASK;
   i32[(page >> 2) + (bit >> WORD_SHIFT)] |= 1 << (bit & WORD_MASK);
-  i32[e + 1]--;
+  i32[e + E_NR_FREE]--;
 }
 
 /** release: free_pidmap of ≤4.14 / idr_remove: clear the bit, nr_free++. Pages are kept. */
 export function pidmap_release(m: CoreMemory, ns: number, nr: number): void {
   const i32 = m.i32;
   const e = entry(ns, nr >> PAGE_SHIFT) >> 2;
-  const page = i32[e];
+  const page = i32[e + E_PAGE];
   const bit = nr & PAGE_MASK;
   i32[(page >> 2) + (bit >> WORD_SHIFT)] &= ~(1 << (bit & WORD_MASK));
-  i32[e + 1]++;
+  i32[e + E_NR_FREE]++;
 }
 
 /**
@@ -110,9 +114,9 @@ export function pidmap_search(m: CoreMemory, ns: number, begin: number, end: num
     const lo = begin > base ? begin : base;
     const hi = end < base + BITS_PER_PAGE ? end : base + BITS_PER_PAGE;
     const e = entry(ns, p) >> 2;
-    const page = i32[e];
-    if (page === 0) return lo;
-    if (i32[e + 1] === 0) continue;
+    const page = i32[e + E_PAGE];
+    if (page === 0) return lo; // never touched: all clear
+    if (i32[e + E_NR_FREE] === 0) continue; // full: skipped unscanned, as alloc_pidmap did
     const w0 = (lo & PAGE_MASK) >> WORD_SHIFT;
     const w1 = ((hi - 1) & PAGE_MASK) >> WORD_SHIFT;
     const words = page >> 2;
