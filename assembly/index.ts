@@ -11,8 +11,9 @@
 import * as ns_ from "./namespace";
 import * as pid_ from "./pid";
 import * as pidmap_ from "./pidmap";
+import * as alloc_ from "./alloc";
 import { STATS, SET_TID, BATCH, heap_top as heapTop_ } from "./memory";
-import { NS_PIDMAP, PIDMAP_ENTRY_SIZE, PIDMAP_PAGE, PIDMAP_NR_FREE, PIDMAP_ENTRIES, WORDS_PER_PAGE, BITS_PER_PAGE, NS_NR_PAGES } from "./layout";
+import { PID_MAX_LIMIT } from "./layout";
 
 export * from "./layout";
 
@@ -55,24 +56,29 @@ export function pidmap_search(ns: i32, begin: i32, end: i32): i32 {
   return pidmap_.pidmap_search(<usize>ns, <u32>begin, <u32>end);
 }
 
-/**
- * Consistency check of a namespace's bitmap: every page's nr_free equals
- * BITS_PER_PAGE minus its popcount, and nr_pages counts the pages.
- * Returns 0, or -(1 + index of the first bad page), or -1000 for nr_pages.
- */
-export function check_pidmap(ns: i32): i32 {
-  let pages: u32 = 0;
-  for (let p: i32 = 0; p < PIDMAP_ENTRIES; p++) {
-    let e = <usize>ns + NS_PIDMAP + <usize>(p * PIDMAP_ENTRY_SIZE);
-    let page = <usize>load<u32>(e, PIDMAP_PAGE);
-    let set: u32 = 0;
-    if (page) {
-      pages++;
-      for (let w: i32 = 0; w < WORDS_PER_PAGE; w++) set += popcnt(load<u32>(page + <usize>w * sizeof<u32>()));
-    }
-    if (load<u32>(e, PIDMAP_NR_FREE) + set != <u32>BITS_PER_PAGE) return -(1 + p);
-  }
-  if (pages != load<u32>(<usize>ns, NS_NR_PAGES)) return -1000;
-  return 0;
+/** Consistency check of a pidmap namespace's bitmap (pidmap.ts pidmap_check): 0 or a negative code. */
+export function check_pidmap(ns: i32): i32 { return pidmap_.pidmap_check(<usize>ns); }
+
+// ── allocator lab (alloc.ts) ─────────────────────────────────────────────────
+
+/** Chooses the number allocator (0 pidmap, 1 idr, 2 hbm) before the first namespace; 0 or -EINVAL. */
+export function set_allocator(kind: i32): i32 { return alloc_.set_allocator(kind); }
+/** The allocator kind in use. */
+export function allocator_kind(): i32 { return alloc_.allocKind; }
+/** Test hook: busy(ns, nr) of the core's allocator (1/0); nr outside [0, PID_MAX_LIMIT) → 0. */
+export function alloc_busy(ns: i32, nr: i32): i32 {
+  if (nr < 0 || nr >= PID_MAX_LIMIT) return 0;
+  return alloc_.alloc_busy(<usize>ns, <u32>nr) ? 1 : 0;
 }
+/** Test hook: the allocator's search on [begin, end) without taking (counters are updated); -1 if none. */
+export function alloc_search(ns: i32, begin: i32, end: i32): i32 {
+  if (begin < 0 || end <= begin || end > PID_MAX_LIMIT) return -1;
+  return alloc_.alloc_search(<usize>ns, <u32>begin, <u32>end);
+}
+/** Structural checksum of ns's allocator state (no addresses): equal in the TS twin after the same operations. */
+export function allocator_checksum(ns: i32): i32 { return <i32>alloc_.alloc_checksum(<usize>ns); }
+/** Bytes of ns's allocator structures outside the namespace object. */
+export function allocator_bytes(ns: i32): i32 { return <i32>alloc_.alloc_bytes(<usize>ns); }
+/** Internal consistency of ns's allocator state: 0 or a negative code. */
+export function check_allocator(ns: i32): i32 { return alloc_.alloc_check(<usize>ns); }
 export * from "./errno";

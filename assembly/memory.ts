@@ -38,8 +38,12 @@ const BLOCK_ALIGN_SHIFT: usize = 3;
  */
 const HEAP_LIMIT: u64 = 0x80000000;
 const HEAP_LIMIT_PAGES: i32 = <i32>(HEAP_LIMIT >> WASM_PAGE_SHIFT);
-/** Largest block size with a free list: a bitmap page, the same size as a lookup chunk. */
-const MAX_BLOCK_BYTES: usize = <usize>PAGE_BYTES;
+/**
+ * Largest block size with a free list: an hbm leaf block (hbm.ts
+ * HBM_LEAF_BYTES = PAGE_BYTES + 64 summary bytes); bitmap pages and lookup
+ * chunks are PAGE_BYTES.
+ */
+const MAX_BLOCK_BYTES: usize = <usize>PAGE_BYTES + 64;
 const SIZE_CLASSES: i32 = <i32>(MAX_BLOCK_BYTES >> BLOCK_ALIGN_SHIFT) + 1;
 /** Slot size of the u32 arrays below. */
 const U32_BYTES: i32 = 4;

@@ -13,12 +13,11 @@
  */
 import {
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_COUNT,
-  NS_NR_PAGES, NS_LOOKUP, NS_SIZE, PIDMAP_ENTRIES, PIDMAP_PAGE, PIDMAP_NR_FREE,
-  PAGE_BYTES, BITS_PER_PAGE, PID_MAX_LIMIT, PID_MAX_MIN, MAX_PID_NS_LEVEL, PIDNS_ADDING,
+  NS_NR_PAGES, NS_LOOKUP, NS_ALLOC, NS_SIZE, PID_MAX_LIMIT, PID_MAX_MIN, MAX_PID_NS_LEVEL, PIDNS_ADDING,
 } from "./layout";
 import { ENOSPC, ENOMEM, EINVAL } from "./errno";
 import { reserve, alloc_block, free_block, is_heap_object } from "./memory";
-import { pidmap_entry, map_page, pidmap_alloc_page, pidmap_take } from "./pidmap";
+import { alloc_ns_init, alloc_ns_free, init_worst_bytes } from "./alloc";
 import { lookup_free } from "./lookup";
 
 /** Debug checks: `ns` is a live namespace handle. */
@@ -38,7 +37,7 @@ export function create_pid_namespace(parent: usize): i32 {
   if (DEBUG) assert(parent == 0 || ns_is_live(parent), "create_pid_namespace: parent is not a live namespace");
   let level: u32 = parent ? load<u32>(parent, NS_LEVEL) + 1 : 0;
   if (level > <u32>MAX_PID_NS_LEVEL) return -ENOSPC;
-  if (!reserve(<usize>(NS_SIZE + PAGE_BYTES))) return -ENOMEM;
+  if (!reserve(<usize>NS_SIZE + init_worst_bytes())) return -ENOMEM;
   let ns = alloc_block(<usize>NS_SIZE);
   store<u32>(ns, level, NS_LEVEL);
   store<u32>(ns, <u32>parent, NS_PARENT);
@@ -49,14 +48,10 @@ export function create_pid_namespace(parent: usize): i32 {
   store<u32>(ns, 1, NS_COUNT);
   store<u32>(ns, 0, NS_NR_PAGES);
   store<u32>(ns, 0, NS_LOOKUP);
-  for (let i: u32 = 0; i < <u32>PIDMAP_ENTRIES; i++) {
-    let e = pidmap_entry(ns, i);
-    store<u32>(e, 0, PIDMAP_PAGE);
-    store<u32>(e, <u32>BITS_PER_PAGE, PIDMAP_NR_FREE);
-  }
-  // pidmap_take allocates page 0 (nr_pages 1, STAT_PAGES_ALLOCATED += 1)
-  // and sets bit 0: nr_free = BITS_PER_PAGE - 1.
-  pidmap_take(ns, 0);
+  store<u32>(ns, 0, NS_ALLOC);
+  // pidmap: page 0 allocated (nr_pages 1, STAT_PAGES_ALLOCATED += 1) with
+  // bit 0 set; hbm: leaf block 0 with number 0 taken; idr: empty tree.
+  alloc_ns_init(ns);
   if (parent) get_pid_ns(parent);
   return <i32>ns;
 }
@@ -82,10 +77,7 @@ export function put_pid_ns(ns: usize): void {
     if (count != 1) return;
     if (DEBUG) assert((load<u32>(ns, NS_PID_ALLOCATED) & ~PIDNS_ADDING) == 0, "put_pid_ns: pids still published");
     let parent = <usize>load<u32>(ns, NS_PARENT);
-    for (let i: u32 = 0; i < <u32>PIDMAP_ENTRIES; i++) {
-      let page = map_page(pidmap_entry(ns, i));
-      if (page) free_block(page, <usize>PAGE_BYTES);
-    }
+    alloc_ns_free(ns);
     lookup_free(ns);
     free_block(ns, <usize>NS_SIZE);
     ns = parent;

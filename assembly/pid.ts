@@ -13,18 +13,18 @@
 import {
   PID_COUNT, PID_LEVEL, PID_TASK, PID_HEADER, UPID_NR, UPID_NS, UPID_SIZE,
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_FLAG_HAS_REAPER,
-  PIDNS_ADDING, PID_MAX_LIMIT, PAGE_BYTES, LOOKUP_ROOT_BYTES, LOOKUP_DIR_BYTES, LOOKUP_CHUNK_BYTES,
+  PIDNS_ADDING, PID_MAX_LIMIT, LOOKUP_ROOT_BYTES, LOOKUP_DIR_BYTES, LOOKUP_CHUNK_BYTES,
   STAT_ALLOCS, STAT_FREES, STAT_BATCH_ERROR, BATCH_MAX, SET_TID_MAX,
 } from "./layout";
 import { EINVAL, EEXIST, EAGAIN, ENOMEM } from "./errno";
 import { reserve, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
-import { pidmap_take, pidmap_release, pidmap_busy, alloc_cyclic } from "./pidmap";
+import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, take_worst_bytes } from "./alloc";
 import { lookup_set, lookup_clear, lookup_get } from "./lookup";
 import { get_pid_ns, put_pid_ns, ns_is_live } from "./namespace";
 import { is_heap_object } from "./memory";
 
-/** Worst case taken from the bump region per level by alloc_pid: a bitmap page and one lookup root, dir and chunk. */
-const RESERVE_PER_LEVEL: usize = <usize>(PAGE_BYTES + LOOKUP_ROOT_BYTES + LOOKUP_DIR_BYTES + LOOKUP_CHUNK_BYTES);
+/** Worst case taken from the bump region per level by alloc_pid besides the allocator's take: one lookup root, dir and chunk. */
+const LOOKUP_RESERVE: usize = <usize>(LOOKUP_ROOT_BYTES + LOOKUP_DIR_BYTES + LOOKUP_CHUNK_BYTES);
 const UPID_SHIFT: i32 = 3; // log2(UPID_SIZE); a upid is copied as one u64
 /** The (pad) word of the struct pid header (layout.ts diagram). */
 const PID_PAD: i32 = 12;
@@ -73,7 +73,7 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
   // -EINVAL before anything: clone3 gave more set_tid entries than levels.
   if (setTidSize < 0 || setTidSize > <i32>level + 1) return -EINVAL;
   let size = pid_size(level);
-  if (!reserve(size + <usize>(level + 1) * RESERVE_PER_LEVEL)) return -ENOMEM;
+  if (!reserve(size + <usize>(level + 1) * (take_worst_bytes() + LOOKUP_RESERVE))) return -ENOMEM;
 
   // numbers[] are gathered in the UPIDS scratch and the struct pid is made
   // only once every level succeeded, so a failed call leaves the object
@@ -95,8 +95,8 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
     let nr: i32;
     if (tid != 0) {
       // idr_alloc(tid, tid + 1): -ENOSPC there is -EEXIST here; the cursor does not move.
-      if (pidmap_busy(tmp, <u32>tid)) { err = -EEXIST; break; }
-      pidmap_take(tmp, <u32>tid);
+      if (alloc_busy(tmp, <u32>tid)) { err = -EEXIST; break; }
+      alloc_take(tmp, <u32>tid);
       nr = tid;
     } else {
       nr = alloc_cyclic(tmp, pidmax);
@@ -119,7 +119,7 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
     // no trace in memory but the cursors, counters and lazily made pages.
     for (let j = i + 1; j <= <i32>level; j++) {
       let u = scratch_upid(<u32>j);
-      pidmap_release(<usize>load<u32>(u, UPID_NS), load<u32>(u, UPID_NR));
+      alloc_release(<usize>load<u32>(u, UPID_NS), load<u32>(u, UPID_NR));
       store<u64>(u, 0);
     }
     // A namespace that never had a pid restarts at 1 (idr_set_cursor(&ns->idr, 0)).
@@ -193,7 +193,7 @@ export function free_pid(pid: usize): void {
     store<u32>(ns, allocated, NS_PID_ALLOCATED);
     if (DEBUG) assert(lookup_get(ns, nr) == pid, "free_pid: number not published for this pid");
     lookup_clear(ns, nr);
-    pidmap_release(ns, nr);
+    alloc_release(ns, nr);
   }
   stat_add(STAT_FREES, 1);
   put_pid(pid);

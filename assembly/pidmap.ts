@@ -20,9 +20,10 @@ import {
   NS_PIDMAP, PIDMAP_PAGE, PIDMAP_NR_FREE, NS_NR_PAGES, NS_CURSOR,
   PAGE_BYTES, BITS_PER_PAGE, PAGE_SHIFT, PAGE_MASK, WORD_SHIFT, WORD_MASK,
   RESERVED_PIDS, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED,
+  PIDMAP_ENTRIES, WORDS_PER_PAGE,
 } from "./layout";
 import { EAGAIN } from "./errno";
-import { alloc_block, stat_add } from "./memory";
+import { alloc_block, free_block, stat_add } from "./memory";
 
 /** log2(PIDMAP_ENTRY_SIZE). */
 const PIDMAP_ENTRY_SHIFT: i32 = 3;
@@ -217,4 +218,63 @@ export function alloc_cyclic(ns: usize, pid_max: u32): i32 {
   pidmap_take(ns, <u32>nr);
   store<u32>(ns, <u32>nr + 1, NS_CURSOR);
   return nr;
+}
+
+// ── lifecycle and introspection (alloc.ts dispatch) ──────────────────────────
+
+/**
+ * create_pid_namespace part: every entry {0, BITS_PER_PAGE}, then page 0
+ * allocated with bit 0 set (pid 0 is never handed out), like the ≤4.14
+ * kernel's create_pid_namespace. Reservation: PAGE_BYTES.
+ */
+export function pidmap_init(ns: usize): void {
+  store<u32>(ns, 0, NS_NR_PAGES);
+  for (let i: u32 = 0; i < <u32>PIDMAP_ENTRIES; i++) {
+    let e = pidmap_entry(ns, i);
+    store<u32>(e, 0, PIDMAP_PAGE);
+    store<u32>(e, <u32>BITS_PER_PAGE, PIDMAP_NR_FREE);
+  }
+  pidmap_take(ns, 0);
+}
+
+/** put_pid_ns part: free every page. */
+export function pidmap_free_all(ns: usize): void {
+  for (let i: u32 = 0; i < <u32>PIDMAP_ENTRIES; i++) {
+    let page = map_page(pidmap_entry(ns, i));
+    if (page) free_block(page, <usize>PAGE_BYTES);
+  }
+}
+
+/**
+ * Consistency of the bitmap: every page's nr_free equals BITS_PER_PAGE minus
+ * its popcount, and nr_pages counts the pages. 0, or -(1 + first bad page),
+ * or -1000 for nr_pages.
+ */
+export function pidmap_check(ns: usize): i32 {
+  let pages: u32 = 0;
+  for (let p: u32 = 0; p < <u32>PIDMAP_ENTRIES; p++) {
+    let e = pidmap_entry(ns, p);
+    let page = map_page(e);
+    let set: u32 = 0;
+    if (page) {
+      pages++;
+      for (let w: u32 = 0; w < <u32>WORDS_PER_PAGE; w++) set += popcnt(load<u32>(word_at(page, w)));
+    }
+    if (map_nr_free(e) + set != <u32>BITS_PER_PAGE) return -(1 + <i32>p);
+  }
+  if (pages != load<u32>(ns, NS_NR_PAGES)) return -1000;
+  return 0;
+}
+
+/** FNV-1a over nr_free and the words of every page (page addresses excluded). */
+export function pidmap_checksum(ns: usize): u32 {
+  let h: u32 = 2166136261;
+  for (let p: u32 = 0; p < <u32>PIDMAP_ENTRIES; p++) {
+    let e = pidmap_entry(ns, p);
+    let page = map_page(e);
+    h = (h ^ (page ? p + 1 : 0)) * 16777619;
+    h = (h ^ map_nr_free(e)) * 16777619;
+    if (page) for (let w: u32 = 0; w < <u32>WORDS_PER_PAGE; w++) h = (h ^ load<u32>(word_at(page, w))) * 16777619;
+  }
+  return h;
 }

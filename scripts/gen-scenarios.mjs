@@ -147,6 +147,7 @@ function generate(len) {
   const byName = new Map([['init', init]]);
   let nextName = 0;
   let tainted = false;          // no more wait-any
+  const maybeInitThread = new Set(); // names that may be threads of init's process
   const deep = args.profile === 'deep';
   const profile = {
     smallPidMax: chance(deep ? 0.6 : 0.45),
@@ -181,8 +182,12 @@ function generate(len) {
       return pickW(live.map((t) => [(args.profile === 'deep' ? (1 + t.proc.ns.level) ** 3 : 1 + 2 * t.proc.ns.level) +
         (t.proc.nsInitOf ? 1 : 0), t]));
     }
-    return byName.get(pick(names)) || null; // may be a failed name (null)
+    return taskOrGhost(pick(names));
   }
+  // A name whose creation failed names no task: a "ghost" keeps the name so
+  // that the statement text and the model agree on who acts.
+  function taskOrGhost(n) { return byName.get(n) || { name: n, ghost: true, alive: false }; }
+  const real = (t) => t && !t.ghost;
   const nameOf = (t, fallback) => (t ? t.name : fallback);
   function anyName() { return pick(names); }
 
@@ -320,7 +325,7 @@ function generate(len) {
     else if (kind === 'clone') line = `${name} = clone ${pn} ${flags}`;
     else line = `${name} = clone3 ${pn} ${flags} set_tid=${setTid.join(',')}`;
     // nesting limit
-    if (P && newNs) {
+    if (real(P) && newNs) {
       if (P.pfc.level + 1 > MAX_LEVEL) return false;
     }
     names.push(name);
@@ -329,6 +334,9 @@ function generate(len) {
     const fl = new Set(flags === '0' ? [] : flags.split('|'));
     if (kind === 'thread') ['THREAD', 'SIGHAND', 'VM'].forEach((f) => fl.add(f));
     if (fl.has('THREAD') && P.proc.nsInitOf && P.proc.nsInitOf !== root) multiInitAttempt = true;
+    // if the model is wrong about a failure, this name may be a thread of
+    // init's process: never name it in exit/texit
+    if (fl.has('THREAD') && isInitProc(P.proc)) maybeInitThread.add(name);
     if (fl.has('PARENT')) outsideParentAttempt = true;
     if (!fl.has('THREAD')) {
       P.hadChildren = true;
@@ -376,7 +384,7 @@ function generate(len) {
   }
 
   function genSetTid(P, newNs) {
-    const lvl = P ? P.pfc.level + (newNs ? 1 : 0) : 1;
+    const lvl = real(P) ? P.pfc.level + (newNs ? 1 : 0) : 1;
     let n = chance(0.8) ? ri(1, Math.min(lvl + 1, 3)) : ri(1, lvl + 2);
     const out = [];
     for (let i = 0; i < n; i++) {
@@ -403,7 +411,7 @@ function generate(len) {
     const n = ri(r < 0.3 ? 0 : 1, 3);
     const pool = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
     for (let i = 0; i < n; i++) fl.add(pickW([[5, pick(pool.slice(0, 6))], [3, pick(pool.slice(6))]]));
-    if (fl.has('NEWPID') && T && T.pfc.level + 1 > MAX_LEVEL) fl.delete('NEWPID');
+    if (fl.has('NEWPID') && real(T) && T.pfc.level + 1 > MAX_LEVEL) fl.delete('NEWPID');
     if (fl.has('NEWPID')) outsideParentAttempt = true;
     const flags = fl.size ? [...fl].join('|') : (chance(0.5) ? '0' : 'NEWUTS');
     emit(`unshare ${nameOf(T, anyName())} ${flags}`);
@@ -426,14 +434,14 @@ function generate(len) {
     const T = actor();
     let X;
     const type = pickW([[6, 'pid'], [2, 'pid_for_children'], [1, 'uts'], [1, 'ipc'], [1, 'net'], [1, 'cgroup']]);
-    if (type.startsWith('pid') && T && chance(0.7)) {
+    if (type.startsWith('pid') && real(T) && chance(0.7)) {
       // prefer a task in a namespace at or below T's active one, or T itself
       const cands = threads.filter((u) => T.proc.ns.isAncestorOrSelfOf(u.proc.ns));
       X = chance(0.25) ? T : pick(cands.length ? cands : threads);
-    } else X = byName.get(anyName());
+    } else X = taskOrGhost(anyName());
     emit(`setns ${nameOf(T, anyName())} ${nameOf(X, anyName())} ${type}`);
     if (type.startsWith('pid')) outsideParentAttempt = true;
-    if (!T || !T.alive || !X || X.proc.reaped) return true;
+    if (!T || !T.alive || !real(X) || X.proc.reaped) return true;
     if (type === 'pid' || type === 'pid_for_children') {
       const target = type === 'pid' ? X.proc.ns : X.pfc;
       if (!X.alive && type === 'pid_for_children') return true;
@@ -461,7 +469,7 @@ function generate(len) {
     else if (cands.length && chance(0.95)) T = pick(cands);
     else {
       // a dead or failed name (prints ESRCH) - never init's threads
-      const dead = names.filter((n) => { const t = byName.get(n); return !t || (!t.alive && !isInitProc(t.proc)); });
+      const dead = names.filter((n) => { const t = byName.get(n); return !maybeInitThread.has(n) && (!t || (!t.alive && !isInitProc(t.proc))); });
       if (!dead.length) return false;
       const n = pick(dead);
       const code = genCode();
@@ -496,7 +504,7 @@ function generate(len) {
     if (sig === 9 && dangerNsInitEnd()) sig = pick([0, 15]);
     let pid;
     const r = rnd();
-    if (T && r < 0.6) { const v = visiblePids(T); pid = v.length ? pick(v) : 1; }
+    if (real(T) && r < 0.6) { const v = visiblePids(T); pid = v.length ? pick(v) : 1; }
     else if (r < 0.72) pid = -1;
     else if (r < 0.8) pid = 0;
     else if (r < 0.85) pid = -ri(1, 4);
@@ -540,7 +548,7 @@ function generate(len) {
     const r = rnd();
     if ((tainted && !UNSAFE) || r < 0.35) {
       // a specific pid: a child of T's process if we can name one
-      if (T) {
+      if (real(T)) {
         const kids = procs().filter((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped);
         if (kids.length && chance(0.85)) {
           const k = pick(kids);
@@ -577,7 +585,7 @@ function generate(len) {
     const n = nameOf(T, anyName());
     const isMax = chance(0.45);
     if (chance(0.4)) { emit(`${isMax ? 'pidmax' : 'lastpid'} ${n}`); return true; }
-    const ns = T ? T.proc.ns : root;
+    const ns = real(T) ? T.proc.ns : root;
     let v;
     if (isMax) {
       v = pickW([[6, ri(301, 330)], [2, ri(331, 1000)], [1, pick([300, 0, -1, PID_MAX_LIMIT, PID_MAX_LIMIT + 1])]]);

@@ -1,0 +1,358 @@
+/**
+ * The `idr` number allocator: the 4.15+ kernel's IDR (lib/idr.c on the
+ * XArray, lib/xarray.c) reduced to what allocation observes. A radix tree
+ * of 64-slot nodes; every node carries the IDR_FREE mark as one u64
+ * ("bit o set ⇔ slot o has free space below it": an empty slot, a child
+ * whose own mark is non-zero, or — in a leaf — a free number). A search
+ * (idr_get_free → xas_find_marked(IDR_FREE)) descends only into subtrees
+ * with free space. Nodes are allocated on demand by take (xas_create) and
+ * freed when they become empty (xas_delete_node), as the kernel does.
+ *
+ * Deliberate differences from the kernel:
+ *   - Fixed height: the root is always a shift-18 node (4 levels: shifts 18,
+ *     12, 6, 0, covering 2^24 ≥ PID_MAX_LIMIT; only root slots 0..15 are in
+ *     range, the mark of slots 16..63 is kept clear). The kernel grows and
+ *     shrinks the height with the largest index (xas_expand/xas_shrink), so
+ *     it has fewer nodes while all pids are small; the numbering is the same.
+ *   - A leaf (shift 0) node has no slots: the entries (struct pid pointers)
+ *     live in the lookup table (lookup.ts), so a leaf is its header and mark.
+ *     Node sizes are therefore IDR_NODE_BYTES / IDR_LEAF_BYTES, not the
+ *     kernel's 576-byte struct xa_node.
+ *   - The tree is empty (root 0) in a fresh namespace: 6.18's pid IDR never
+ *     holds 0 either (alloc_pid searches from 1), unlike pidmap's bit 0.
+ *
+ * Node layout (bytes):
+ *   0 parent (u32, 0 for the root) · 4 offset (slot in parent) · 8 shift ·
+ *   12 count (internal: non-empty slots; leaf: taken numbers) · 16 free (u64
+ *   IDR_FREE mark) · 24 slots[64] (u32 child pointers, internal nodes only)
+ * The namespace's NS_ALLOC holds the root pointer; nr_pages counts live
+ * nodes; STAT_PAGES_ALLOCATED += 1 per node allocated.
+ *
+ * Work counters (positional, identical in the TS twin): STAT_PAGES_TOUCHED
+ * += 1 per node the search steps into (the root included, a node reached
+ * again by climbing not re-counted); STAT_WORDS_SCANNED += 1 per IDR_FREE
+ * word read (the climb re-reads the parent's mark). See idr_find.
+ */
+import { NS_ALLOC, NS_NR_PAGES, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED } from "./layout";
+import { alloc_block, free_block, stat_add } from "./memory";
+
+const N_PARENT: i32 = 0;
+const N_OFFSET: i32 = 4;
+const N_SHIFT: i32 = 8;
+const N_COUNT: i32 = 12;
+const N_FREE: i32 = 16;
+const N_SLOTS: usize = 24;
+export const IDR_NODE_BYTES: i32 = 24 + 64 * 4; // 280
+export const IDR_LEAF_BYTES: i32 = 24;
+export const IDR_ROOT_SHIFT: u32 = 18;
+/** Root slots in range: PID_MAX_LIMIT >> IDR_ROOT_SHIFT = 16. */
+const ROOT_FREE_INIT: u64 = 0xFFFF;
+const ALL: u64 = 0xFFFFFFFFFFFFFFFF;
+const NONE: u32 = 0xFFFFFFFF;
+/** Worst case one take allocates: root + two internal nodes + a leaf. */
+export const IDR_TAKE_WORST_BYTES: i32 = 3 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
+
+// @ts-ignore: decorator
+@inline function slot_addr(node: usize, o: u32): usize {
+  return node + N_SLOTS + (<usize>o << 2);
+}
+// @ts-ignore: decorator
+@inline function node_bytes(shift: u32): usize {
+  return shift ? <usize>IDR_NODE_BYTES : <usize>IDR_LEAF_BYTES;
+}
+
+function new_node(ns: usize, parent: usize, offset: u32, shift: u32): usize {
+  let n = alloc_block(node_bytes(shift));
+  store<u32>(n, <u32>parent, N_PARENT);
+  store<u32>(n, offset, N_OFFSET);
+  store<u32>(n, shift, N_SHIFT);
+  store<u64>(n, parent ? ALL : ROOT_FREE_INIT, N_FREE);
+  store<u32>(ns, load<u32>(ns, NS_NR_PAGES) + 1, NS_NR_PAGES);
+  stat_add(STAT_PAGES_ALLOCATED, 1);
+  return n;
+}
+
+/** create_pid_namespace part: an empty tree (idr_init). */
+export function idr_init(ns: usize): void {
+  store<u32>(ns, 0, NS_ALLOC);
+  store<u32>(ns, 0, NS_NR_PAGES);
+}
+
+/**
+ * take(ns, nr): idr_alloc's slot creation and the IDR_FREE update of
+ * xas_store/idr_get_free: create the path (xas_create), clear the leaf bit,
+ * and clear each ancestor's bit while a node's mark became zero.
+ * Reservation: IDR_TAKE_WORST_BYTES.
+ */
+export function idr_take(ns: usize, nr: u32): void {
+  let node = <usize>load<u32>(ns, NS_ALLOC);
+  if (!node) {
+    node = new_node(ns, 0, 0, IDR_ROOT_SHIFT);
+    store<u32>(ns, <u32>node, NS_ALLOC);
+  }
+  for (let s = IDR_ROOT_SHIFT; s > 0; s -= 6) {
+    let o = (nr >> s) & 63;
+    let sa = slot_addr(node, o);
+    let child = <usize>load<u32>(sa);
+    if (!child) {
+      child = new_node(ns, node, o, s - 6);
+      store<u32>(sa, <u32>child);
+      store<u32>(node, load<u32>(node, N_COUNT) + 1, N_COUNT);
+    }
+    node = child;
+  }
+  let free = load<u64>(node, N_FREE);
+  if (DEBUG) assert(((free >> (nr & 63)) & 1) != 0, "idr_take: number already taken");
+  free &= ~(<u64>1 << (nr & 63));
+  store<u64>(node, free, N_FREE);
+  store<u32>(node, load<u32>(node, N_COUNT) + 1, N_COUNT);
+  while (!free) {
+    let parent = <usize>load<u32>(node, N_PARENT);
+    if (!parent) break;
+    free = load<u64>(parent, N_FREE) & ~(<u64>1 << load<u32>(node, N_OFFSET));
+    store<u64>(parent, free, N_FREE);
+    node = parent;
+  }
+}
+
+/** The leaf node holding nr, or 0. */
+function idr_leaf(ns: usize, nr: u32): usize {
+  let node = <usize>load<u32>(ns, NS_ALLOC);
+  for (let s = IDR_ROOT_SHIFT; s > 0 && node; s -= 6) node = <usize>load<u32>(slot_addr(node, (nr >> s) & 63));
+  return node;
+}
+
+/**
+ * release(ns, nr): idr_remove — set the leaf bit; a node that became empty
+ * is freed and unlinked (xas_delete_node, up to the root); a mark that
+ * turned non-zero sets the parent's bit (and so on up).
+ */
+export function idr_release(ns: usize, nr: u32): void {
+  let node = idr_leaf(ns, nr);
+  if (DEBUG) assert(node != 0, "idr_release: no leaf");
+  let old = load<u64>(node, N_FREE);
+  if (DEBUG) assert(((old >> (nr & 63)) & 1) == 0, "idr_release: number not taken");
+  store<u64>(node, old | (<u64>1 << (nr & 63)), N_FREE);
+  store<u32>(node, load<u32>(node, N_COUNT) - 1, N_COUNT);
+  while (true) {
+    let parent = <usize>load<u32>(node, N_PARENT);
+    let o = load<u32>(node, N_OFFSET);
+    if (!load<u32>(node, N_COUNT)) {
+      free_block(node, node_bytes(load<u32>(node, N_SHIFT)));
+      store<u32>(ns, load<u32>(ns, NS_NR_PAGES) - 1, NS_NR_PAGES);
+      if (!parent) { store<u32>(ns, 0, NS_ALLOC); return; }
+      store<u32>(slot_addr(parent, o), 0);
+      store<u32>(parent, load<u32>(parent, N_COUNT) - 1, N_COUNT);
+    } else if (old != 0 || !parent) {
+      return;
+    }
+    old = load<u64>(parent, N_FREE);
+    store<u64>(parent, old | (<u64>1 << o), N_FREE);
+    node = parent;
+  }
+}
+
+/** busy(ns, nr): idr_find != NULL — a leaf exists and its bit is clear. */
+export function idr_busy(ns: usize, nr: u32): bool {
+  let leaf = idr_leaf(ns, nr);
+  return leaf != 0 && ((load<u64>(leaf, N_FREE) >> (nr & 63)) & 1) == 0;
+}
+
+/**
+ * First free number ≥ x (xas_find_marked(IDR_FREE) from x), or NONE:
+ *   1. descend along x while the slot of x is marked free; an empty slot or
+ *      a free leaf bit answers x;
+ *   2. at the node where x's slot is not free, look for a marked slot after
+ *      it, climbing to the parent (slot after this node's offset) while none;
+ *   3. descend through the lowest marked slot of each node (the mark
+ *      guarantees success); an empty slot answers its first number.
+ */
+function idr_find(ns: usize, x: u32): u32 {
+  let node = <usize>load<u32>(ns, NS_ALLOC);
+  if (!node) return x; // empty tree: no counters (nothing examined)
+  let s = IDR_ROOT_SHIFT;
+  let nodes: u32 = 1;
+  let words: u32 = 0;
+  let o: u32 = 0;
+  let free: u64 = 0;
+  while (true) {
+    o = (x >> s) & 63;
+    free = load<u64>(node, N_FREE);
+    words++;
+    if (!((free >> o) & 1)) break;
+    if (!s) { stat_add(STAT_PAGES_TOUCHED, <f64>nodes); stat_add(STAT_WORDS_SCANNED, <f64>words); return x; }
+    let child = <usize>load<u32>(slot_addr(node, o));
+    if (!child) { stat_add(STAT_PAGES_TOUCHED, <f64>nodes); stat_add(STAT_WORDS_SCANNED, <f64>words); return x; }
+    node = child;
+    s -= 6;
+    nodes++;
+  }
+  let bits: u64 = o == 63 ? 0 : free & (ALL << (o + 1));
+  while (!bits) {
+    let parent = <usize>load<u32>(node, N_PARENT);
+    if (!parent) { stat_add(STAT_PAGES_TOUCHED, <f64>nodes); stat_add(STAT_WORDS_SCANNED, <f64>words); return NONE; }
+    o = load<u32>(node, N_OFFSET);
+    node = parent;
+    s += 6;
+    free = load<u64>(node, N_FREE);
+    words++;
+    bits = o == 63 ? 0 : free & (ALL << (o + 1));
+  }
+  let j = <u32>ctz(bits);
+  // x = the first number of slot j of this node (x's bits above this node's range kept).
+  let span = s + 6;
+  x = (span >= 32 ? 0 : (x >> span) << span) | (j << s);
+  while (s) {
+    let child = <usize>load<u32>(slot_addr(node, j));
+    if (!child) break;
+    node = child;
+    s -= 6;
+    nodes++;
+    words++;
+    j = <u32>ctz(load<u64>(node, N_FREE));
+    x |= j << s;
+  }
+  stat_add(STAT_PAGES_TOUCHED, <f64>nodes);
+  stat_add(STAT_WORDS_SCANNED, <f64>words);
+  return x;
+}
+
+/** search(ns, begin, end): the first free number in [begin, end), else -1. */
+export function idr_search(ns: usize, begin: u32, end: u32): i32 {
+  let r = idr_find(ns, begin);
+  return r < end ? <i32>r : -1;
+}
+
+/** Bytes of the tree's nodes (walks it). */
+export function idr_bytes(ns: usize): u32 {
+  return idr_walk(ns, false);
+}
+
+/** FNV-1a over the tree in slot order (shift, offset, count, mark per node; no addresses). */
+export function idr_checksum(ns: usize): u32 {
+  return idr_walk(ns, true);
+}
+
+/**
+ * Depth-first walk in slot order using the parent pointers (no stack):
+ * returns the node bytes, or (hash) an FNV-1a checksum of every node's
+ * shift, offset, count and mark.
+ */
+function idr_walk(ns: usize, hash: bool): u32 {
+  let h: u32 = 2166136261;
+  let bytes: u32 = 0;
+  let node = <usize>load<u32>(ns, NS_ALLOC);
+  let next: u32 = 0; // next slot to try in `node`
+  let entered = true;
+  while (node) {
+    let shift = load<u32>(node, N_SHIFT);
+    if (entered) {
+      bytes += <u32>node_bytes(shift);
+      h = (h ^ shift) * 16777619;
+      h = (h ^ load<u32>(node, N_OFFSET)) * 16777619;
+      h = (h ^ load<u32>(node, N_COUNT)) * 16777619;
+      h = (h ^ load<u32>(node, N_FREE)) * 16777619;
+      h = (h ^ load<u32>(node, N_FREE + 4)) * 16777619;
+      entered = false;
+    }
+    let child: usize = 0;
+    if (shift) {
+      while (next < 64 && !child) {
+        child = <usize>load<u32>(slot_addr(node, next));
+        next++;
+      }
+    }
+    if (child) {
+      node = child;
+      next = 0;
+      entered = true;
+    } else {
+      next = load<u32>(node, N_OFFSET) + 1;
+      node = <usize>load<u32>(node, N_PARENT);
+    }
+  }
+  return hash ? h : bytes;
+}
+
+/**
+ * Consistency of the tree: every mark bit equals "slot has free space"
+ * (leaf: number free), every count equals its non-empty slots / taken
+ * numbers, nr_pages counts the nodes, parent/offset links agree. 0 or a
+ * negative code.
+ */
+export function idr_check(ns: usize): i32 {
+  let root = <usize>load<u32>(ns, NS_ALLOC);
+  let nodes: u32 = 0;
+  let node = root;
+  let next: u32 = 0;
+  let entered = true;
+  while (node) {
+    let shift = load<u32>(node, N_SHIFT);
+    if (entered) {
+      nodes++;
+      entered = false;
+      let free = load<u64>(node, N_FREE);
+      let count = load<u32>(node, N_COUNT);
+      if (!count) return -1; // empty nodes are freed
+      if (node == root) {
+        if (shift != IDR_ROOT_SHIFT || load<u32>(node, N_PARENT) != 0) return -2;
+        if (free & ~ROOT_FREE_INIT) return -3;
+      }
+      if (!shift) {
+        if (<u32>popcnt(~free) != count) return -4;
+      } else {
+        let c: u32 = 0;
+        for (let o: u32 = 0; o < 64; o++) {
+          let ch = <usize>load<u32>(slot_addr(node, o));
+          let want: bool;
+          if (ch) {
+            c++;
+            if (<usize>load<u32>(ch, N_PARENT) != node || load<u32>(ch, N_OFFSET) != o || load<u32>(ch, N_SHIFT) + 6 != shift) return -5;
+            want = load<u64>(ch, N_FREE) != 0;
+          } else {
+            want = node != root || o < 16;
+          }
+          if (want != (((free >> o) & 1) != 0)) return -6;
+        }
+        if (c != count) return -7;
+      }
+    }
+    let child: usize = 0;
+    if (shift) {
+      while (next < 64 && !child) {
+        child = <usize>load<u32>(slot_addr(node, next));
+        next++;
+      }
+    }
+    if (child) {
+      node = child;
+      next = 0;
+      entered = true;
+    } else {
+      next = load<u32>(node, N_OFFSET) + 1;
+      node = <usize>load<u32>(node, N_PARENT);
+    }
+  }
+  if (nodes != load<u32>(ns, NS_NR_PAGES)) return -1000;
+  return 0;
+}
+
+/** put_pid_ns part: free whatever is left of the tree (empty by the put_pid_ns precondition; freed bottom-up anyway). */
+export function idr_free_all(ns: usize): void {
+  let node = <usize>load<u32>(ns, NS_ALLOC);
+  while (node) {
+    let shift = load<u32>(node, N_SHIFT);
+    let child: usize = 0;
+    if (shift) {
+      for (let o: u32 = 0; o < 64 && !child; o++) {
+        child = <usize>load<u32>(slot_addr(node, o));
+        if (child) store<u32>(slot_addr(node, o), 0);
+      }
+    }
+    if (child) { node = child; continue; }
+    let parent = <usize>load<u32>(node, N_PARENT);
+    free_block(node, node_bytes(shift));
+    node = parent;
+  }
+  store<u32>(ns, 0, NS_ALLOC);
+}

@@ -1,0 +1,107 @@
+/**
+ * One storm run: a (workload, core, allocator) point of the sweep, what it
+ * measured, and how to run it in the current process. The runner puts each
+ * run in its own child process (worker.ts) so that runs do not share a heap
+ * and each reports an honest peak RSS.
+ */
+import * as coreTypes from '../core/types.js';
+import type { AllocatorName, CoreName, PidCore } from '../core/types.js';
+import { createTsCore } from '../core/ts/index.js';
+import { createWasmCoreSync } from '../core/wasm-node.js';
+import { Kernel } from '../kernel/kernel.js';
+import { WORKLOADS, type ProgressFn, type WorkloadName } from './workloads.js';
+
+export const CORE_NAMES: readonly CoreName[] = ['wasm', 'ts'];
+
+/**
+ * The allocators the cores support: the core's exported list when it has one
+ * (ALLOCATOR_NAMES in core/types.ts), else the one allocator every core has.
+ */
+export const ALLOCATOR_NAMES: readonly AllocatorName[] =
+  ((coreTypes as unknown as Record<string, unknown>).ALLOCATOR_NAMES as readonly AllocatorName[] | undefined) ?? ['pidmap'];
+
+export interface RunSpec {
+  workload: WorkloadName;
+  core: CoreName;
+  allocator: AllocatorName;
+  depth: number;
+  tasks: number;
+  fill: number;
+  seed: number;
+}
+
+/** A finished run as `--json` writes it. */
+export interface RunRecord {
+  /** Sweep-point name, e.g. storm/wasm/pidmap/wide/depth=4. */
+  name: string;
+  workload: WorkloadName;
+  core: CoreName;
+  /** Which build ran: 'release', 'release-simd' or 'ts'. */
+  build: string;
+  allocator: AllocatorName;
+  depth: number;
+  tasks: number;
+  /** churn only: the fraction of pid_max kept live. */
+  fill?: number;
+  seed: number;
+  /** What one op is ('fork+exit+wait' or 'syscall'). */
+  opUnit: string;
+  ops: number;
+  seconds: number;
+  opsPerSec: number;
+  nsPerOp: number;
+  /** STAT_WORDS_SCANNED per alloc_pid call (all levels of the call): mean and the largest single call. */
+  wordsScannedPerAlloc: { mean: number; max: number };
+  /** Peak resident set of the run's process (process.resourceUsage().maxRSS). */
+  peakRssBytes: number;
+  processes: number;
+  threads: number;
+  namespaces: number;
+  failures: number;
+  maxLive: number;
+  allocs: number;
+  checksum: number;
+}
+
+export function runName(s: RunSpec): string {
+  const fill = s.workload === 'churn' ? `/fill=${+(s.fill * 100).toFixed(3)}` : '';
+  return `storm/${s.core}/${s.allocator}/${s.workload}/depth=${s.depth}${fill}`;
+}
+
+export function makeStormCore(core: CoreName, allocator: AllocatorName): PidCore {
+  return core === 'ts' ? createTsCore({ allocator }) : createWasmCoreSync({ allocator });
+}
+
+/** Run one spec in this process. */
+export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
+  const core = makeStormCore(spec.core, spec.allocator);
+  const k = new Kernel(core);
+  const def = WORKLOADS[spec.workload];
+  const r = def.run(k, { tasks: spec.tasks, depth: spec.depth, fill: spec.fill, seed: spec.seed }, progress);
+  const rec: RunRecord = {
+    name: runName(spec),
+    workload: spec.workload,
+    core: spec.core,
+    build: core.build,
+    allocator: spec.allocator,
+    depth: spec.depth,
+    tasks: spec.tasks,
+    seed: spec.seed,
+    opUnit: def.opUnit,
+    ops: r.ops,
+    seconds: r.seconds,
+    opsPerSec: r.seconds > 0 ? r.ops / r.seconds : 0,
+    nsPerOp: r.ops > 0 ? (r.seconds * 1e9) / r.ops : 0,
+    wordsScannedPerAlloc: { mean: r.wordsScanned.mean, max: r.wordsScanned.max },
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    processes: r.processes,
+    threads: r.threads,
+    namespaces: r.namespaces,
+    failures: r.failures,
+    maxLive: r.maxLive,
+    allocs: r.allocs,
+    checksum: r.checksum,
+  };
+  if (spec.workload === 'churn') rec.fill = spec.fill;
+  return rec;
+}

@@ -1,0 +1,124 @@
+/**
+ * The browser entry (dist/index.js) in a real browser: Debian's Chromium,
+ * driven by playwright-core, loading the page from a loopback HTTP server.
+ * It checks that the WASM core is fetched and instantiated through the async
+ * path (no `node:` imports anywhere in what the page loads) and that a
+ * scenario gives the kernel's transcript on both cores.
+ *
+ * Needs /usr/bin/chromium (`.ci/run` installs it) and `npm run build` (dist/, build/).
+ */
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
+const SCENARIO = path.join(ROOT, 'test/scenarios/shared/04-seed-story.pidns');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8">
+<script type="importmap">
+{ "imports": { "@assemblyscript/loader": "/node_modules/@assemblyscript/loader/index.js" } }
+</script></head>
+<body><pre id="out"></pre>
+<script type="module">
+  import { runScenarioText, createCore } from '/dist/index.js';
+  window.runIt = async (text, core) => {
+    const r = await runScenarioText(text, { core });
+    return { lines: r.lines, error: r.error };
+  };
+  window.coreBuild = async () => (await createCore('wasm')).build;
+  window.ready = true;
+</script></body></html>`;
+
+/** Serves the page and files below the repository root; nothing else. */
+function serve(): Promise<{ server: Server; url: string; requested: string[] }> {
+  const requested: string[] = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requested.push(url.pathname);
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      return;
+    }
+    const file = path.join(ROOT, path.normalize(url.pathname));
+    if (!file.startsWith(ROOT + path.sep) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      if (addr === null || typeof addr === 'string') throw new Error('no address');
+      resolve({ server, url: `http://127.0.0.1:${addr.port}/`, requested });
+    });
+  });
+}
+
+describe('browser entry (Chromium)', () => {
+  let browser: Browser;
+  let server: Server;
+  let url: string;
+  let requested: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set PIDNS_CHROMIUM)`);
+    if (!existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build');
+    ({ server, url, requested } = await serve());
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it.each(['wasm', 'ts'])('runs the seed story on the %s core', async (core) => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const text = readFileSync(SCENARIO, 'utf8');
+    const got = await page.evaluate(
+      ([t, c]) => (window as unknown as { runIt: (t: string, c: string) => Promise<{ lines: string[]; error: unknown }> }).runIt(t, c),
+      [text, core] as const,
+    );
+    const expected = readFileSync(SCENARIO.replace(/\.pidns$/, '.expected'), 'utf8');
+    expect(got.error).toBeNull();
+    expect(got.lines.join('\n') + '\n').toBe(expected);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fetches a WASM build over HTTP and loads no node: module', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const build = await page.evaluate(() => (window as unknown as { coreBuild: () => Promise<string> }).coreBuild());
+    expect(['release', 'release-simd']).toContain(build);
+    expect(requested.some((p) => /^\/build\/release(-simd)?\.wasm$/.test(p))).toBe(true);
+    expect(requested.filter((p) => p.startsWith('/node:'))).toEqual([]);
+    await page.close();
+  });
+});
