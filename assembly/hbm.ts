@@ -259,6 +259,7 @@ export function hbm_check(ns: usize): i32 {
   for (let b: u32 = 0; b < <u32>HBM_LEAVES; b++) if (leaf_ptr(ns, b)) blocks++;
   if (blocks != load<u32>(ns, NS_NR_PAGES)) return -1000;
   for (let k: u32 = 0; k < L2_BITS; k++) {
+    if (!leaf_ptr(ns, k >> L1_PER_LEAF_SHIFT)) continue; // missing block: all zero, consistent
     let w1 = l1_word(ns, k);
     for (let i: u32 = 0; i < 64; i++) {
       let full = l0_word(ns, (k << 6) + i) == ALL;

@@ -52,7 +52,7 @@ export function pid_nr_ns(pid: i32, ns: i32): i32 { return pid_.pid_nr_ns(<usize
 
 /** pidmap search on [begin, end) of `ns` without taking (counters are updated); -1 if none. */
 export function pidmap_search(ns: i32, begin: i32, end: i32): i32 {
-  if (begin < 0 || end <= begin) return -1;
+  if (begin < 0 || end <= begin || alloc_.allocKind != alloc_.ALLOC_PIDMAP) return -1;
   return pidmap_.pidmap_search(<usize>ns, <u32>begin, <u32>end);
 }
 

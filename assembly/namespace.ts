@@ -7,9 +7,12 @@
  * - count >= 1 while the namespace is alive; every child namespace and every
  *   struct pid whose deepest number is in it holds one reference.
  * - pid_allocated & ~PIDNS_ADDING = number of published pids with a number here.
- * - pidmap[i].nr_free = BITS_PER_PAGE - (set bits of page i); a page pointer
- *   of 0 means "all clear"; page 0 always exists and has bit 0 set.
- * - nr_pages = number of allocated pidmap pages.
+ * - The area from NS_PIDMAP and the alloc slot belong to the core's number
+ *   allocator (alloc.ts): pidmap: pidmap[i].nr_free = BITS_PER_PAGE - (set
+ *   bits of page i), a page pointer of 0 means "all clear", page 0 always
+ *   exists with bit 0 set; hbm: leaf pointers and summaries (hbm.ts); idr:
+ *   alloc = the tree's root (idr.ts).
+ * - nr_pages = pidmap pages / hbm leaf blocks / idr tree nodes.
  */
 import {
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_COUNT,

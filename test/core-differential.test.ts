@@ -24,9 +24,20 @@
  * against the words computed from the model's sets, every namespace's sysctl
  * reads, every live pid's numbers, and find_pid_ns for every published number.
  *
+ * Allocators: the whole run repeats for every allocator (ALLOCATOR_NAMES),
+ * the backends of one run all using it. The bitmap checks above apply to
+ * pidmap only; for idr and hbm each step compares the allocator's busy()
+ * of every touched number with the model, and allocator_checksum /
+ * allocator_bytes between the cores; the full checks add check_allocator,
+ * busy() of every taken number and alloc_search from up to 64 probe points
+ * against the model's first free number. nr_pages and STAT_PAGES_ALLOCATED
+ * are compared with the model for pidmap, between the cores otherwise.
+ *
  * Size: sequences of 0..2*STEPS actions in rounds of RUNS, until at least
- * TARGET_STEPS steps ran (per backend; PIDNS_STEPS overrides). Work counters
- * are compared between the cores only; the model has none.
+ * TARGET_STEPS steps ran (per backend; PIDNS_STEPS overrides) for pidmap,
+ * and OTHER_ALLOCATOR_STEPS (20,000; PIDNS_ALLOC_STEPS overrides) for idr and
+ * hbm, to keep CI time reasonable. Work counters are compared between the
+ * cores only; the model has none.
  *
  * Seed: fixed default, override with PIDNS_SEED; printed so a failure can be
  * replayed (fast-check also prints the counterexample path).
@@ -68,8 +79,10 @@ import {
   UPID_SIZE,
   WORDS_PER_PAGE,
 } from '../src/core/layout.js';
-import type { PidCore } from '../src/core/types.js';
-import { backends } from './helpers/cores.js';
+import type { AllocatorName, AllocatorProbe, PidCore } from '../src/core/types.js';
+import { allocators, backends, variant } from './helpers/cores.js';
+
+type Core = PidCore & AllocatorProbe;
 import { ModelNs, ModelPid, ReferenceModel } from './helpers/reference-model.js';
 
 const SEED = Number(process.env.PIDNS_SEED ?? 20261129);
@@ -168,7 +181,9 @@ class Mismatch extends Error {}
 
 class Harness {
   readonly model = new ReferenceModel();
-  readonly cores: PidCore[];
+  readonly cores: Core[];
+  /** The cores' allocator: pidmap bitmaps are compared word by word with the model; others through their probes. */
+  readonly pm: boolean;
   readonly names: string[];
   namespaces: NsRec[] = [];
   readonly nsOf = new Map<ModelNs, NsRec>();
@@ -189,9 +204,11 @@ class Harness {
   /** Each core's u32 view, fetched once per check (checks allocate nothing in the cores). */
   private views: Uint32Array[] = [];
 
-  constructor(cores: PidCore[], names: string[]) {
+  constructor(cores: Core[], names: string[]) {
     this.cores = cores;
     this.names = names;
+    this.pm = cores[0].allocator === 'pidmap';
+    for (const c of cores) if (c.allocator !== cores[0].allocator) throw new Error('mixed allocators');
   }
 
   fail(msg: string): never {
@@ -509,7 +526,7 @@ class Harness {
       }
       this.eq('STAT_ALLOCS', b, f[i + STAT_ALLOCS], model.allocs);
       this.eq('STAT_FREES', b, f[i + STAT_FREES], model.frees);
-      this.eq('STAT_PAGES_ALLOCATED', b, f[i + STAT_PAGES_ALLOCATED], model.pagesAllocated);
+      if (this.pm) this.eq('STAT_PAGES_ALLOCATED', b, f[i + STAT_PAGES_ALLOCATED], model.pagesAllocated);
       this.eq('STAT_BATCH_ERROR', b, f[i + STAT_BATCH_ERROR], model.batchError);
     }
     for (const r of this.namespaces) this.checkNsFields(r);
@@ -519,6 +536,15 @@ class Harness {
       if (ns.freed) continue;
       const r = this.nsOf.get(ns) as NsRec;
       for (let b = 0; b < cores.length; b++) this.eqBit(r, b, nr);
+      if (!this.pm) {
+        // idr / hbm: their structure must be identical between the cores (checksum, bytes)
+        const key = `${r.h[0]}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          this.compareAllocBetweenCores(r);
+        }
+        continue;
+      }
       const p = nr >> 15;
       const key = `${r.h[0]}:${p}`;
       if (seen.has(key)) continue;
@@ -547,7 +573,7 @@ class Harness {
         u[s + (NS_PID_MAX >> 2)] !== m.pidMax ||
         u[s + (NS_FLAGS >> 2)] !== flags ||
         u[s + (NS_COUNT >> 2)] !== m.count ||
-        u[s + (NS_NR_PAGES >> 2)] !== pages ||
+        u[s + (NS_NR_PAGES >> 2)] !== (this.pm ? pages : this.views[0][(r.h[0] + NS_NR_PAGES) >> 2]) ||
         u[s + (NS_LEVEL >> 2)] !== m.level ||
         u[s + (NS_PARENT >> 2)] !== r.parentH[b]
       ) {
@@ -582,10 +608,53 @@ class Harness {
   }
 
   eqBit(r: NsRec, b: number, nr: number): void {
-    const page = this.pagePtr(b, r, nr >> 15);
     const want = r.m.taken.has(nr);
-    const got = page !== 0 && ((this.views[b][(page >> 2) + ((nr & 32767) >> 5)] >>> (nr & 31)) & 1) === 1;
+    const got = this.pm
+      ? this.pagePtr(b, r, nr >> 15) !== 0 && ((this.views[b][(this.pagePtr(b, r, nr >> 15) >> 2) + ((nr & 32767) >> 5)] >>> (nr & 31)) & 1) === 1
+      : this.cores[b].alloc_busy(r.h[b], nr);
     if (got !== want) this.fail(`${this.names[b]}: bit of ${nr} (level ${r.m.level}) is ${got}, expected ${want}`);
+  }
+
+  /** idr / hbm: checksum and bytes equal between the cores; internal consistency too when `full`. */
+  compareAllocBetweenCores(r: NsRec, full = false): void {
+    const c0 = this.cores[0];
+    const sum0 = c0.allocator_checksum(r.h[0]);
+    const bytes0 = c0.allocator_bytes(r.h[0]);
+    for (let b = 0; b < this.cores.length; b++) {
+      const c = this.cores[b];
+      if (full) this.eq('check_allocator', b, c.check_allocator(r.h[b]), 0);
+      this.eq('allocator_checksum', b, c.allocator_checksum(r.h[b]), sum0);
+      this.eq('allocator_bytes', b, c.allocator_bytes(r.h[b]), bytes0);
+    }
+  }
+
+  /**
+   * idr / hbm, full check: every number the model holds is busy, and the
+   * allocator's search from a few probe points answers the model's first
+   * free number (the search moves the work counters, equally in every core).
+   */
+  checkAllocAgainstModel(r: NsRec): void {
+    const m = r.m;
+    const end = m.pidMax;
+    const probes = [1, 2, 299, 300, 301, end - 1, m.cursor, m.cursor - 1, m.cursor + 1, 32767, 32768, 262143, 262144];
+    for (const nr of m.taken) probes.push(nr, nr + 1);
+    const sorted = [...m.taken].sort((x, y) => x - y);
+    let k = 0;
+    const uniq = [...new Set(probes)].filter((x) => x >= 1 && x < end).sort((x, y) => x - y);
+    const stride = Math.max(1, Math.floor(uniq.length / 64));
+    for (let i = 0; i < uniq.length; i += stride) {
+      const x = uniq[i];
+      // the model's first free ≥ x below end
+      while (k < sorted.length && sorted[k] < x) k++;
+      let want = x;
+      for (let j = k; j < sorted.length && sorted[j] === want; j++) want++;
+      if (want >= end) want = -1;
+      for (let b = 0; b < this.cores.length; b++) this.eq(`alloc_search(${x}, ${end})`, b, this.cores[b].alloc_search(r.h[b], x, end), want);
+    }
+    for (const nr of m.taken) {
+      for (let b = 0; b < this.cores.length; b++) if (!this.cores[b].alloc_busy(r.h[b], nr)) this.fail(`${this.names[b]}: ${nr} not busy`);
+    }
+    this.compareAllocBetweenCores(r, true);
   }
 
   /** The bytes of page p of r in core b (a view, compared natively with Buffer.compare). */
@@ -635,7 +704,8 @@ class Harness {
     for (const r of this.namespaces) {
       this.checkNsFields(r);
       this.checkSysctlReads(r);
-      for (let p = 0; p < PIDMAP_ENTRIES; p++) {
+      if (!this.pm) this.checkAllocAgainstModel(r);
+      for (let p = 0; p < (this.pm ? PIDMAP_ENTRIES : 0); p++) {
         this.checkEntry(r, p);
         if (!r.m.pages.has(p)) continue;
         const want = r.m.expectedWords(p, this.wordsBuf);
@@ -664,10 +734,15 @@ class Harness {
 
 // ── the test ────────────────────────────────────────────────────────────────
 
-describe('pid cores against the reference model and each other', () => {
-  const names = backends.map((b) => b.name).join(', ');
-  it(`≥ ${TARGET_STEPS} random steps through ${names} and the reference model`, () => {
-    console.log(`core-differential: seed=${SEED} (replay: PIDNS_SEED=${SEED}) target=${TARGET_STEPS} steps, sequences of 0..${2 * STEPS} actions, backends ${names}`);
+/** Steps per backend for the idr and hbm allocators (fewer than pidmap's, to keep CI time: their structures are also covered by test/allocators.test.ts). */
+const OTHER_ALLOCATOR_STEPS = Number(process.env.PIDNS_ALLOC_STEPS ?? 20_000);
+
+describe.each(allocators)('pid cores against the reference model and each other: allocator %s', (allocator: AllocatorName) => {
+  const cores = backends.map((b) => variant(b, allocator));
+  const names = cores.map((b) => b.name).join(', ');
+  const target = allocator === 'pidmap' ? TARGET_STEPS : Math.min(TARGET_STEPS, OTHER_ALLOCATOR_STEPS);
+  it(`≥ ${target} random steps through ${names} and the reference model`, () => {
+    console.log(`core-differential: seed=${SEED} (replay: PIDNS_SEED=${SEED}) allocator=${allocator} target=${target} steps, sequences of 0..${2 * STEPS} actions, backends ${names}`);
     const deadline = Date.now() + TIME_LIMIT_MS;
     let total = 0;
     let sequences = 0;
@@ -675,10 +750,10 @@ describe('pid cores against the reference model and each other', () => {
     const errors = new Map<number, number>();
     // Rounds of RUNS sequences with seeds SEED, SEED+1, ... until the target
     // is reached; each round's seed is printed by fast-check on failure.
-    for (let round = 0; total < TARGET_STEPS; round++) {
+    for (let round = 0; total < target; round++) {
       fc.assert(
         fc.property(fc.array(actionArb, { maxLength: 2 * STEPS, size: 'max' }), (actions) => {
-          const h = new Harness(backends.map((b) => b.make()), backends.map((b) => b.name));
+          const h = new Harness(cores.map((b) => b.make()), cores.map((b) => b.name));
           for (const a of actions) h.run(a);
           h.checkAll();
           // statistics of the first pass only (shrinking replays do not count)
@@ -697,8 +772,8 @@ describe('pid cores against the reference model and each other', () => {
       );
     }
     const seen = Object.fromEntries([...errors].map(([e, n]) => [errnoName(e), n]));
-    console.log(`core-differential: ${total} steps per backend in ${sequences} sequences; deepest level ${maxLevel}; errors ${JSON.stringify(seen)}`);
-    expect(total).toBeGreaterThanOrEqual(TARGET_STEPS);
+    console.log(`core-differential (${allocator}): ${total} steps per backend in ${sequences} sequences; deepest level ${maxLevel}; errors ${JSON.stringify(seen)}`);
+    expect(total).toBeGreaterThanOrEqual(target);
     expect(maxLevel).toBe(MAX_PID_NS_LEVEL);
     // every error path of alloc_pid and create_pid_namespace was exercised
     for (const e of [EINVAL, EEXIST, EAGAIN, ENOMEM, ENOSPC]) expect(errors.get(-e) ?? 0, errnoName(e)).toBeGreaterThan(0);

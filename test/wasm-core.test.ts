@@ -478,7 +478,7 @@ describe('WASM core: loaders', () => {
   });
 
   it('rejects an unknown allocator', () => {
-    expect(() => createWasmCoreSync({ allocator: 'idr' as never })).toThrow(/allocator/);
+    expect(() => createWasmCoreSync({ allocator: 'buddy' as never })).toThrow(/allocator/);
   });
 });
 

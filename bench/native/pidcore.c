@@ -21,7 +21,11 @@
  *   harness does into WASM; internal helpers are left to the compiler, as
  *   Binaryen/V8 do with the AssemblyScript ones.
  *
- * Usage: pidcore bench [--min-time SEC] [--reps N] [--filter SUBSTR]
+ * Usage: pidcore bench [--min-time SEC] [--reps N] [--filter SUBSTR] [--batched]
+ *          cases: sparse, dense, dense9999, walk depth 1/4/32 (bench/core.ts,
+ *          non-batched) and "calls" (two pid_max calls per op: call overhead);
+ *          --batched: bench/core.ts's batched steps instead (alloc_pid_batch /
+ *          free_pid_batch of 64), no "calls" case
  *        pidcore checksum
  * Output: JSON lines. See bench/native/README.md.
  */
@@ -532,11 +536,13 @@ static int32_t check(int32_t v, const char *what) {
   return v;
 }
 
-static double now_ns(void) {
+static double clock_ns(clockid_t id) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(id, &ts);
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
+static double now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+static double cpu_ns(void) { return clock_ns(CLOCK_THREAD_CPUTIME_ID); }
 
 #define LIVE 64
 static uint32_t *dense_handles;
@@ -545,7 +551,11 @@ static uint32_t *dense_handles;
 static uint32_t b_ns;
 static uint32_t b_live[LIVE];
 static uint32_t b_head;
-static int b_kind; /* 0 = ring (sparse/walk), 1 = dense */
+static int b_kind; /* 0 = ring (sparse/walk), 1 = dense, 2 = calls (two cheap API calls) */
+static volatile int32_t b_sink;
+static int b_batched;      /* --batched: bench/core.ts's batched step (64 ops per call pair) */
+static uint32_t b_ops = 1; /* operations per step */
+#define BATCH_OPS 64
 
 static uint32_t ns_at_depth(int depth) {
   uint32_t ns = (uint32_t)check(create_pid_namespace(0), "create_pid_namespace");
@@ -564,6 +574,7 @@ static void setup_ring(int depth, int32_t pidmax) {
   check(set_pid_max(b_ns, pidmax), "set_pid_max");
   for (int i = 0; i < LIVE; i++) b_live[i] = (uint32_t)check(alloc_pid(b_ns, 0), "alloc_pid");
   b_head = 0;
+  b_ops = b_batched ? BATCH_OPS : 1;
 }
 
 static void setup_dense(int free_count) {
@@ -586,18 +597,45 @@ static void setup_dense(int free_count) {
     dense_handles[nr] = 0;
     left--;
   }
+  b_ops = b_batched ? (free_count < BATCH_OPS ? (uint32_t)free_count : BATCH_OPS) : 1;
 }
 
-/* One operation, exactly as bench/core.ts's non-batched step(). */
+/* One step (b_ops operations), exactly as bench/core.ts's step(). */
 static inline void step(void) {
+  if (b_batched) {
+    if (b_kind == 0) {
+      uint32_t fresh[BATCH_OPS];
+      if (alloc_pid_batch(b_ns, BATCH_OPS) != BATCH_OPS) { fprintf(stderr, "batch allocation failed\n"); exit(1); }
+      memcpy(fresh, batch, sizeof fresh);
+      memcpy(batch, b_live, sizeof fresh);
+      free_pid_batch(BATCH_OPS);
+      memcpy(b_live, fresh, sizeof fresh);
+    } else {
+      alloc_pid_batch(b_ns, (int32_t)b_ops);
+      free_pid_batch((int32_t)b_ops);
+    }
+    return;
+  }
   if (b_kind == 0) {
     int32_t p = alloc_pid(b_ns, 0);
     free_pid(b_live[b_head]);
     b_live[b_head] = (uint32_t)p;
     b_head = (b_head + 1) & (LIVE - 1);
-  } else {
+  } else if (b_kind == 1) {
     free_pid((uint32_t)alloc_pid(b_ns, 0));
+  } else {
+    b_sink = pid_max(b_ns);
+    b_sink = pid_max(b_ns);
   }
+}
+
+/* Not a bench/core.ts case: two calls of the cheapest API function per op,
+ * to size the per-call cost (native call here, JS→WASM call in wasm-timing.ts). */
+static void setup_calls(void) {
+  mem_reset();
+  b_kind = 2;
+  b_ns = (uint32_t)check(create_pid_namespace(0), "create_pid_namespace");
+  b_ops = 1;
 }
 
 static double run_steps(uint64_t n) {
@@ -606,23 +644,60 @@ static double run_steps(uint64_t n) {
   return now_ns() - t0;
 }
 
+/*
+ * One repetition of n steps (n * b_ops operations; all figures below are per step), timed three ways: wall clock over the whole
+ * repetition (the figure asked for: ns/op of the best repetition), this
+ * thread's CPU time over it (excludes time the loaded machine ran something
+ * else), and the fastest `slice`-operation slice by wall clock (≈1 ms slices;
+ * most of them run without being preempted).
+ */
+struct rep { double wall, cpu, slice; };
+static struct rep run_rep(uint64_t n, uint64_t slice) {
+  struct rep r = { 0, 0, 1e300 };
+  double t0 = now_ns(), c0 = cpu_ns();
+  for (uint64_t done = 0; done < n;) {
+    uint64_t k = n - done < slice ? n - done : slice;
+    double s0 = now_ns();
+    for (uint64_t i = 0; i < k; i++) step();
+    double per = (now_ns() - s0) / (double)k;
+    if (k == slice && per < r.slice) r.slice = per;
+    done += k;
+  }
+  r.wall = (now_ns() - t0) / (double)n;
+  r.cpu = (cpu_ns() - c0) / (double)n;
+  return r;
+}
+
 static void bench_case(const char *name, int depth, double min_time, int reps) {
-  /* calibrate: double n until a run takes >= 50 ms, then scale to min_time */
+  /* warm up and calibrate: double n until a run takes >= 50 ms wall, run it
+   * once more, and size the repetitions from the lower CPU time per op (on a
+   * loaded machine wall time over-estimates the cost). */
   uint64_t n = 1000;
-  double t;
   for (;;) {
-    t = run_steps(n);
-    if (t >= 5e7) break;
+    if (run_steps(n) >= 5e7) break;
     n *= 2;
   }
-  uint64_t per_rep = (uint64_t)((double)n * (min_time * 1e9) / t) + 1;
-  double best = 1e300;
-  for (int r = 0; r < reps; r++) {
-    double ns = run_steps(per_rep) / (double)per_rep;
-    if (ns < best) best = ns;
+  double cpu_per_op = 1e300;
+  for (int k = 0; k < 2; k++) {
+    double c0 = cpu_ns();
+    run_steps(n);
+    double per = (cpu_ns() - c0) / (double)n;
+    if (per < cpu_per_op) cpu_per_op = per;
   }
-  printf("{\"case\":\"%s\",\"depth\":%d,\"nsPerOp\":%.2f,\"variant\":\"%s\",\"opsPerRep\":%llu,\"reps\":%d}\n",
-         name, depth, best, PIDCORE_VARIANT, (unsigned long long)per_rep, reps);
+  if (cpu_per_op < 1) cpu_per_op = 1; /* (per step here) */
+  uint64_t per_rep = (uint64_t)(min_time * 1e9 / cpu_per_op) + 1;
+  uint64_t slice = (uint64_t)(1e6 / cpu_per_op) + 1;
+  struct rep best = { 1e300, 1e300, 1e300 };
+  for (int r = 0; r < reps; r++) {
+    struct rep x = run_rep(per_rep, slice);
+    if (x.wall < best.wall) best.wall = x.wall;
+    if (x.cpu < best.cpu) best.cpu = x.cpu;
+    if (x.slice < best.slice) best.slice = x.slice;
+  }
+  printf("{\"case\":\"%s\",\"depth\":%d,\"batched\":%s,\"nsPerOp\":%.2f,\"cpuNsPerOp\":%.2f,\"minSliceNsPerOp\":%.2f,"
+         "\"variant\":\"%s\",\"opsPerRep\":%llu,\"opsPerSlice\":%llu,\"reps\":%d}\n",
+         name, depth, b_batched ? "true" : "false", best.wall / b_ops, best.cpu / b_ops, best.slice / b_ops,
+         PIDCORE_VARIANT, (unsigned long long)per_rep * b_ops, (unsigned long long)slice * b_ops, reps);
   fflush(stdout);
 }
 
@@ -634,14 +709,20 @@ static int bench_main(double min_time, int reps, const char *filter) {
     {"walk", 1, 0, PID_MAX_LIMIT},
     {"walk", 4, 0, PID_MAX_LIMIT},
     {"walk", 32, 0, PID_MAX_LIMIT},
+    {"calls", 0, 2, 0},
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     char label[64];
     if (cases[c].depth) snprintf(label, sizeof label, "%s/depth=%d", cases[c].name, cases[c].depth);
     else snprintf(label, sizeof label, "%s", cases[c].name);
+    if (b_batched) {
+      if (cases[c].kind == 2) continue;
+      strncat(label, "/batched", sizeof label - strlen(label) - 1);
+    }
     if (filter && !strstr(label, filter)) continue;
     if (cases[c].kind == 0) setup_ring(cases[c].depth, cases[c].arg);
-    else setup_dense(cases[c].arg);
+    else if (cases[c].kind == 1) setup_dense(cases[c].arg);
+    else setup_calls();
     bench_case(cases[c].name, cases[c].depth, min_time, reps);
   }
   return 0;
@@ -741,7 +822,8 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "--min-time") && i + 1 < argc) min_time = atof(argv[++i]);
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--filter") && i + 1 < argc) filter = argv[++i];
-    else { fprintf(stderr, "usage: %s bench [--min-time SEC] [--reps N] [--filter SUBSTR] | checksum\n", argv[0]); return 1; }
+    else if (!strcmp(argv[i], "--batched")) b_batched = 1;
+    else { fprintf(stderr, "usage: %s bench [--min-time SEC] [--reps N] [--filter SUBSTR] [--batched] | checksum\n", argv[0]); return 1; }
   }
   if (!strcmp(mode, "bench")) return bench_main(min_time, reps, filter);
   if (!strcmp(mode, "checksum")) return checksum_main();

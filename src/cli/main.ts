@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runCommand } from './run.js';
+import { stormCommand } from './storm.js';
 
 /** What a command may touch of the outside world (tests inject their own). */
 export interface CliIO {
@@ -37,6 +38,7 @@ export class CliError extends Error {
 
 export const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  storm: stormCommand,
 };
 
 function usage(): string {

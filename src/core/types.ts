@@ -22,10 +22,43 @@
  *   front before they change anything).
  */
 export type CoreName = 'wasm' | 'ts';
-export type AllocatorName = 'pidmap';
+/**
+ * The number allocators (docs/core-algorithms.md "Allocators"). All give the
+ * same numbers (first free ≥ begin with 6.18's cyclic wrap); they differ in
+ * structures, memory and work counters:
+ * - 'pidmap': the ≤4.14 kernel's bitmap pages with per-page nr_free
+ *   (linear scan; full pages skipped).
+ * - 'idr': the 4.15+ kernel's IDR, a radix tree of 64-slot nodes with the
+ *   IDR_FREE mark, nodes made on demand and freed when empty.
+ * - 'hbm': a hierarchical bitmap with "word below is full" summary levels
+ *   (our design): any search reads at most 7 words.
+ */
+export type AllocatorName = 'pidmap' | 'idr' | 'hbm';
+/** Every allocator; the index is the kind number the WASM core's set_allocator takes. */
+export const ALLOCATOR_NAMES: readonly AllocatorName[] = ['pidmap', 'idr', 'hbm'];
+
+/**
+ * Allocator introspection both cores offer besides PidCore (tests, the
+ * allocator-lab benchmark). `ns` is a live namespace handle.
+ */
+export interface AllocatorProbe {
+  /** busy(ns, nr) of the allocator: number nr is taken (reserved or published). */
+  alloc_busy(ns: number, nr: number): boolean;
+  /** The allocator's search on [begin, end) without taking (work counters move): first free number or -1. */
+  alloc_search(ns: number, begin: number, end: number): number;
+  /** Structural checksum of ns's allocator state (no addresses): equal in both cores after the same calls. */
+  allocator_checksum(ns: number): number;
+  /** Bytes of ns's allocator structures outside the namespace object (pages / leaf blocks / tree nodes). */
+  allocator_bytes(ns: number): number;
+  /** Internal consistency of ns's allocator state: 0, else a negative code. */
+  check_allocator(ns: number): number;
+}
 
 export interface CoreOptions {
-  /** Which number allocator backs each namespace (default 'pidmap'). */
+  /**
+   * Which number allocator backs every namespace of the core (default
+   * 'pidmap'); fixed for the core's lifetime. Unknown names throw RangeError.
+   */
   allocator?: AllocatorName;
   /** Upper bound of the core's memory in bytes (default: 4 GiB for WASM, 2 GiB for TS). */
   maxMemoryBytes?: number;

@@ -13,7 +13,7 @@
  * wrapper): i32 in, i32 out, as the interface says.
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import type { CoreOptions, PidCore } from './types.js';
+import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type CoreOptions, type PidCore } from './types.js';
 
 /** Build files, relative to the package root. */
 export type WasmBuildName = 'release' | 'release-simd' | 'debug';
@@ -64,14 +64,23 @@ export interface WasmCoreExports {
   pid_nr_ns(pid: number, ns: number): number;
   /** Test hook: bitmap search on [begin, end) without taking; -1 when full. */
   pidmap_search(ns: number, begin: number, end: number): number;
-  /** Test hook: 0 when every page's nr_free matches its bits. */
+  /** Test hook: 0 when every page's nr_free matches its bits (pidmap cores). */
   check_pidmap(ns: number): number;
+  /** Chooses the allocator kind (index in ALLOCATOR_NAMES) before the first namespace: 0 or -EINVAL. */
+  set_allocator(kind: number): number;
+  allocator_kind(): number;
+  /** AllocatorProbe, i32 flavoured (alloc_busy returns 1/0). */
+  alloc_busy(ns: number, nr: number): number;
+  alloc_search(ns: number, begin: number, end: number): number;
+  allocator_checksum(ns: number): number;
+  allocator_bytes(ns: number): number;
+  check_allocator(ns: number): number;
   /** Layout constants, one WebAssembly.Global each. */
   [name: string]: unknown;
 }
 
 /** A PidCore backed by a WASM instance, with the raw exports for tests and tools. */
-export interface WasmPidCore extends PidCore {
+export interface WasmPidCore extends PidCore, AllocatorProbe {
   readonly name: 'wasm';
   readonly build: WasmBuildName;
   readonly exports: WasmCoreExports;
@@ -137,14 +146,17 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string | undefin
  * Wraps an instance of the core module into a PidCore. The build name is read
  * from the module itself (simd_enabled / debug_enabled exports).
  */
-export function wrapWasmInstance(instance: WebAssembly.Instance, memory: WebAssembly.Memory): WasmPidCore {
+export function wrapWasmInstance(instance: WebAssembly.Instance, memory: WebAssembly.Memory, allocator: AllocatorName = 'pidmap'): WasmPidCore {
   const ex = instance.exports as unknown as WasmCoreExports;
+  // The kind is a core-global of the instance (assembly/alloc.ts), fixed before the first namespace.
+  const kind = ALLOCATOR_NAMES.indexOf(allocator);
+  if (kind < 0 || ex.set_allocator(kind) !== 0) throw new RangeError(`cannot select allocator ${String(allocator)}`);
   const build: WasmBuildName = ex.debug_enabled() ? 'debug' : ex.simd_enabled() ? 'release-simd' : 'release';
   let u32 = new Uint32Array(memory.buffer);
   let f64 = new Float64Array(memory.buffer);
   const core: WasmPidCore = {
     name: 'wasm',
-    allocator: 'pidmap',
+    allocator,
     build,
     exports: ex,
     memory,
@@ -177,12 +189,17 @@ export function wrapWasmInstance(instance: WebAssembly.Instance, memory: WebAsse
     set_ns_last_pid: ex.set_ns_last_pid,
     pid_max: ex.pid_max,
     set_pid_max: ex.set_pid_max,
+    alloc_busy: (ns, nr) => ex.alloc_busy(ns, nr) !== 0,
+    alloc_search: ex.alloc_search,
+    allocator_checksum: ex.allocator_checksum,
+    allocator_bytes: ex.allocator_bytes,
+    check_allocator: ex.check_allocator,
   };
   return core;
 }
 
 function checkAllocator(opts: CoreOptions): void {
-  if (opts.allocator !== undefined && opts.allocator !== 'pidmap') {
+  if (opts.allocator !== undefined && !ALLOCATOR_NAMES.includes(opts.allocator)) {
     throw new RangeError(`unknown allocator ${String(opts.allocator)}`);
   }
 }
@@ -192,7 +209,7 @@ export function createWasmCoreFromModule(source: WebAssembly.Module | BufferSour
   checkAllocator(opts);
   const imports = makeImports(opts);
   const { instance } = instantiateSync(source, imports);
-  return wrapWasmInstance(instance, imports.env.memory);
+  return wrapWasmInstance(instance, imports.env.memory, opts.allocator);
 }
 
 /** Asynchronously makes a core from a compiled module or its bytes. */
@@ -200,7 +217,7 @@ export async function instantiateWasmCore(source: WebAssembly.Module | BufferSou
   checkAllocator(opts);
   const imports = makeImports(opts);
   const { instance } = await instantiate(source, imports);
-  return wrapWasmInstance(instance, imports.env.memory);
+  return wrapWasmInstance(instance, imports.env.memory, opts.allocator);
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();

@@ -26,6 +26,11 @@
  * - RLIMIT_NPROC, threads-max, cgroups, credentials, user namespaces,
  *   ptrace, stop/continue and process groups other than init's are not
  *   modelled (every task runs as root in init's process group).
+ * - A clone with VM or SIGHAND but without THREAD (out of the language's
+ *   scope when it succeeds) makes a plain process: sharing an mm or a
+ *   sighand between processes is not modelled, so a later unshare(VM /
+ *   SIGHAND) by either says ok where check_unshare_flags (sighand->count,
+ *   current_is_single_threaded) says EINVAL.
  */
 import { EAGAIN, ECHILD, EEXIST, EINVAL, ENOENT, ENOMEM, ENOSPC, ESRCH } from '../core/errno.js';
 import {

@@ -92,8 +92,8 @@ function formatCount(n: number): string {
 /** The table: one row per run, columns aligned. */
 export function formatTable(runs: readonly RunRecord[]): string {
   const ratios = wasmTsRatios(runs);
-  const head = ['workload', 'core', 'allocator', 'depth', 'ops', 'op', 'ops/s', 'ns/op', 'words/alloc', 'max', 'peak RSS', 'wasm/ts'];
-  const right = [false, false, false, true, true, false, true, true, true, true, true, true];
+  const head = ['workload', 'core', 'allocator', 'depth', 'ops', 'op', 'ops/s', 'ns/op', 'ops/cpu-s', 'words/alloc', 'max', 'peak RSS', 'wasm/ts'];
+  const right = [false, false, false, true, true, false, true, true, true, true, true, true, true];
   const rows = runs.map((r) => [
     r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
     r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
@@ -103,6 +103,7 @@ export function formatTable(runs: readonly RunRecord[]): string {
     r.opUnit,
     formatRate(r.opsPerSec),
     r.nsPerOp.toFixed(0),
+    formatRate(r.opsPerCpuSec),
     r.wordsScannedPerAlloc.mean.toFixed(2),
     String(r.wordsScannedPerAlloc.max),
     formatBytes(r.peakRssBytes),

@@ -4,8 +4,7 @@
  * run in its own child process (worker.ts) so that runs do not share a heap
  * and each reports an honest peak RSS.
  */
-import * as coreTypes from '../core/types.js';
-import type { AllocatorName, CoreName, PidCore } from '../core/types.js';
+import { ALLOCATOR_NAMES, type AllocatorName, type CoreName, type PidCore } from '../core/types.js';
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
@@ -13,12 +12,8 @@ import { WORKLOADS, type ProgressFn, type WorkloadName } from './workloads.js';
 
 export const CORE_NAMES: readonly CoreName[] = ['wasm', 'ts'];
 
-/**
- * The allocators the cores support: the core's exported list when it has one
- * (ALLOCATOR_NAMES in core/types.ts), else the one allocator every core has.
- */
-export const ALLOCATOR_NAMES: readonly AllocatorName[] =
-  ((coreTypes as unknown as Record<string, unknown>).ALLOCATOR_NAMES as readonly AllocatorName[] | undefined) ?? ['pidmap'];
+/** The allocators both cores support (`--allocator` is checked against this list). */
+export { ALLOCATOR_NAMES };
 
 export interface RunSpec {
   workload: WorkloadName;
@@ -28,7 +23,16 @@ export interface RunSpec {
   tasks: number;
   fill: number;
   seed: number;
+  /**
+   * Ops of an untimed warm-up run of the same workload on a throwaway kernel
+   * and core (same JIT code, same WASM module) before the measured run, so
+   * short runs do not measure the JIT tiers. Default min(tasks, WARMUP_OPS).
+   * It changes no counter of the measured run.
+   */
+  warmup?: number;
 }
+
+export const WARMUP_OPS = 50_000;
 
 /** A finished run as `--json` writes it. */
 export interface RunRecord {
@@ -47,9 +51,17 @@ export interface RunRecord {
   /** What one op is ('fork+exit+wait' or 'syscall'). */
   opUnit: string;
   ops: number;
+  /** Wall-clock seconds of the timed part. */
   seconds: number;
   opsPerSec: number;
   nsPerOp: number;
+  /**
+   * CPU seconds of the run's process in the timed part (user + system, all
+   * threads) and ops per CPU second: steadier than wall-clock rates when the
+   * machine is shared, a little lower on an idle one (GC helper threads).
+   */
+  cpuSeconds: number;
+  opsPerCpuSec: number;
   /** STAT_WORDS_SCANNED per alloc_pid call (all levels of the call): mean and the largest single call. */
   wordsScannedPerAlloc: { mean: number; max: number };
   /** Peak resident set of the run's process (process.resourceUsage().maxRSS). */
@@ -74,9 +86,14 @@ export function makeStormCore(core: CoreName, allocator: AllocatorName): PidCore
 
 /** Run one spec in this process. */
 export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
+  const def = WORKLOADS[spec.workload];
+  const warmup = Math.min(spec.warmup ?? WARMUP_OPS, spec.tasks);
+  if (warmup > 0) {
+    const wk = new Kernel(makeStormCore(spec.core, spec.allocator));
+    def.run(wk, { tasks: warmup, depth: spec.depth, fill: spec.fill, seed: spec.seed ^ 0x5eed }, undefined);
+  }
   const core = makeStormCore(spec.core, spec.allocator);
   const k = new Kernel(core);
-  const def = WORKLOADS[spec.workload];
   const r = def.run(k, { tasks: spec.tasks, depth: spec.depth, fill: spec.fill, seed: spec.seed }, progress);
   const rec: RunRecord = {
     name: runName(spec),
@@ -92,6 +109,8 @@ export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
     seconds: r.seconds,
     opsPerSec: r.seconds > 0 ? r.ops / r.seconds : 0,
     nsPerOp: r.ops > 0 ? (r.seconds * 1e9) / r.ops : 0,
+    cpuSeconds: r.cpuSeconds,
+    opsPerCpuSec: r.cpuSeconds > 0 ? r.ops / r.cpuSeconds : 0,
     wordsScannedPerAlloc: { mean: r.wordsScanned.mean, max: r.wordsScanned.max },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     processes: r.processes,

@@ -2,6 +2,8 @@
  * Child-process entry of `pidns storm`: runs one RunSpec (JSON in argv[2])
  * and reports to the parent over IPC: `progress` messages (at most ~10 per
  * second), then `result` with the RunRecord, or `error` with a message.
+ * Started without IPC (by hand, e.g. under `node --cpu-prof`), it prints the
+ * record as JSON on stdout instead.
  */
 import { runSpec, type RunSpec } from './spec.js';
 
@@ -35,8 +37,11 @@ async function main(): Promise<void> {
         process.send?.({ type: 'progress', done } satisfies WorkerMessage);
       }
     });
+    // Run by hand (`node --cpu-prof dist/storm/worker.js '{...}'`): print the record.
+    if (!process.send) process.stdout.write(JSON.stringify(record) + '\n');
     await send({ type: 'result', record });
   } catch (e) {
+    if (!process.send) process.stderr.write(`storm worker: ${(e as Error).message}\n`);
     await send({ type: 'error', message: (e as Error).message });
     process.exitCode = 1;
   }

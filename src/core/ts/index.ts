@@ -8,8 +8,9 @@
  * cyclic search), lookup (find_pid_ns table), namespace, pid (alloc_pid /
  * free_pid).
  */
-import { BATCH_MAX, STAT_BATCH_ERROR } from '../layout.js';
-import type { AllocatorName, CoreOptions, PidCore } from '../types.js';
+import { BATCH_MAX, PID_MAX_LIMIT, STAT_BATCH_ERROR } from '../layout.js';
+import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type CoreOptions, type PidCore } from '../types.js';
+import { ALLOC_KIND, alloc_busy, alloc_bytes, alloc_check, alloc_checksum, alloc_search } from './alloc.js';
 import { find_pid_ns } from './lookup.js';
 import { BATCH_PTR, CoreMemory, SET_TID_PTR, STATS_PTR, TS_DEFAULT_MAX_MEMORY } from './memory.js';
 import {
@@ -27,18 +28,30 @@ import { alloc_pid, free_pid, get_pid, pid_nr_ns, put_pid } from './pid.js';
 const STATS = STATS_PTR >> 3;
 const BATCH = BATCH_PTR >> 2;
 
-class TsCore implements PidCore {
+class TsCore implements PidCore, AllocatorProbe {
   readonly name = 'ts' as const;
-  readonly allocator: AllocatorName = 'pidmap';
+  readonly allocator: AllocatorName;
   readonly build = 'ts';
   readonly statsPtr = STATS_PTR;
   readonly setTidPtr = SET_TID_PTR;
   readonly batchPtr = BATCH_PTR;
   private readonly m: CoreMemory;
 
-  constructor(maxMemoryBytes: number) {
-    this.m = new CoreMemory(maxMemoryBytes);
+  constructor(maxMemoryBytes: number, allocator: AllocatorName) {
+    this.allocator = allocator;
+    this.m = new CoreMemory(maxMemoryBytes, ALLOC_KIND[allocator]);
   }
+
+  alloc_busy(ns: number, nr: number): boolean {
+    return nr >= 0 && nr < PID_MAX_LIMIT && alloc_busy(this.m, ns, nr);
+  }
+  alloc_search(ns: number, begin: number, end: number): number {
+    if (begin < 0 || end <= begin || end > PID_MAX_LIMIT) return -1;
+    return alloc_search(this.m, ns, begin, end);
+  }
+  allocator_checksum(ns: number): number { return alloc_checksum(this.m, ns); }
+  allocator_bytes(ns: number): number { return alloc_bytes(this.m, ns); }
+  check_allocator(ns: number): number { return alloc_check(this.m, ns); }
 
   u32(): Uint32Array { return this.m.u32; }
   f64(): Float64Array { return this.m.f64; }
@@ -86,9 +99,9 @@ class TsCore implements PidCore {
   set_pid_max(ns: number, v: number): number { return set_pid_max(this.m, ns, v); }
 }
 
-/** The TS twin. Options: allocator (only 'pidmap'), maxMemoryBytes (default and ceiling 2 GiB); simd/debug are WASM-only and ignored. */
-export function createTsCore(opts: CoreOptions = {}): PidCore {
+/** The TS twin. Options: allocator (ALLOCATOR_NAMES, default 'pidmap'), maxMemoryBytes (default and ceiling 2 GiB); simd/debug are WASM-only and ignored. */
+export function createTsCore(opts: CoreOptions = {}): PidCore & AllocatorProbe {
   const allocator = opts.allocator ?? 'pidmap';
-  if (allocator !== 'pidmap') throw new RangeError(`unknown allocator ${String(allocator)}`);
-  return new TsCore(opts.maxMemoryBytes ?? TS_DEFAULT_MAX_MEMORY);
+  if (!ALLOCATOR_NAMES.includes(allocator)) throw new RangeError(`unknown allocator ${String(allocator)}`);
+  return new TsCore(opts.maxMemoryBytes ?? TS_DEFAULT_MAX_MEMORY, allocator);
 }

@@ -23,8 +23,8 @@ import { BATCH_MAX, SET_TID_MAX, STAT_SLOTS } from '../layout.js';
 
 /** Growth granule, the WebAssembly page size. */
 export const MEM_PAGE_BYTES = 65536;
-/** Largest object size (bitmap page / lookup chunk); free lists are indexed by size >> 3. */
-const MAX_OBJECT_BYTES = 4096;
+/** Largest object size (an hbm leaf block, 4096 + 64; bitmap pages and lookup chunks are 4096); free lists are indexed by size >> 3. */
+const MAX_OBJECT_BYTES = 4096 + 64;
 const FREE_LISTS = (MAX_OBJECT_BYTES >> 3) + 1;
 
 export const STATS_PTR = 16;
@@ -50,8 +50,11 @@ export class CoreMemory {
   readonly maxBytes: number;
   /** Head of the free list of each object size (index size >> 3), 0 = empty. */
   readonly freeHeads: Int32Array;
+  /** The number allocator of this core (alloc.ts ALLOC_*), fixed at creation. */
+  readonly allocKind: number;
 
-  constructor(maxMemoryBytes: number) {
+  constructor(maxMemoryBytes: number, allocKind = 0) {
+    this.allocKind = allocKind;
     const cap = Math.floor(Math.min(maxMemoryBytes, TS_DEFAULT_MAX_MEMORY) / MEM_PAGE_BYTES) * MEM_PAGE_BYTES;
     const initial = Math.ceil(HEAP_BASE / MEM_PAGE_BYTES) * MEM_PAGE_BYTES;
     if (cap < initial) throw new RangeError(`maxMemoryBytes ${maxMemoryBytes} is below the core's static size ${initial}`);
@@ -92,7 +95,7 @@ export function mem_reserve(m: CoreMemory, bytes: number): boolean {
   return true;
 }
 
-/** A zeroed block of `size` bytes (a multiple of 8, ≤ 4096): free list first (LIFO), else bump. */
+/** A zeroed block of `size` bytes (a multiple of 8, ≤ MAX_OBJECT_BYTES): free list first (LIFO), else bump. */
 export function mem_alloc(m: CoreMemory, size: number): number {
   const list = size >> 3;
   const head = m.freeHeads[list];

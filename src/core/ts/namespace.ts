@@ -18,18 +18,14 @@ import {
   NS_PARENT,
   NS_PID_ALLOCATED,
   NS_PID_MAX,
-  NS_PIDMAP,
   NS_SIZE,
-  PAGE_BYTES,
   PID_MAX_LIMIT,
   PID_MAX_MIN,
-  PIDMAP_ENTRIES,
-  PIDMAP_ENTRY_SIZE,
   PIDNS_ADDING,
 } from '../layout.js';
 import { lookup_free_all } from './lookup.js';
 import { CoreMemory, mem_alloc, mem_free, mem_reserve } from './memory.js';
-import { pidmap_init } from './pidmap.js';
+import { alloc_ns_free, alloc_ns_init, init_worst_bytes } from './alloc.js';
 
 /**
  * create_pid_namespace: a namespace one level below `parent` (0 = a new
@@ -39,7 +35,7 @@ import { pidmap_init } from './pidmap.js';
 export function create_pid_namespace(m: CoreMemory, parent: number): number {
   const level = parent !== 0 ? m.i32[(parent + NS_LEVEL) >> 2] + 1 : 0;
   if (level > MAX_PID_NS_LEVEL) return -ENOSPC;
-  if (!mem_reserve(m, NS_SIZE + PAGE_BYTES)) return -ENOMEM;
+  if (!mem_reserve(m, NS_SIZE + init_worst_bytes(m))) return -ENOMEM;
   const ns = mem_alloc(m, NS_SIZE);
   const i32 = m.i32;
   const s = ns >> 2;
@@ -51,7 +47,8 @@ export function create_pid_namespace(m: CoreMemory, parent: number): number {
   i32[s + (NS_PID_ALLOCATED >> 2)] = PIDNS_ADDING | 0;
   i32[s + (NS_FLAGS >> 2)] = 0;
   i32[s + (NS_COUNT >> 2)] = 1;
-  pidmap_init(m, ns);
+  // pidmap: page 0 with bit 0; hbm: leaf block 0 with number 0; idr: empty tree.
+  alloc_ns_init(m, ns);
   if (parent !== 0) get_pid_ns(m, parent);
   return ns;
 }
@@ -66,10 +63,7 @@ export function put_pid_ns(m: CoreMemory, ns: number): void {
     const i32 = m.i32;
     if (--i32[(ns + NS_COUNT) >> 2] !== 0) return;
     const parent = i32[(ns + NS_PARENT) >> 2];
-    for (let p = 0, e = (ns + NS_PIDMAP) >> 2; p < PIDMAP_ENTRIES; p++, e += PIDMAP_ENTRY_SIZE >> 2) {
-      const page = i32[e];
-      if (page !== 0) mem_free(m, page, PAGE_BYTES);
-    }
+    alloc_ns_free(m, ns);
     lookup_free_all(m, ns);
     mem_free(m, ns, NS_SIZE);
     ns = parent;

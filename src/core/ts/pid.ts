@@ -20,7 +20,6 @@ import {
   NS_PARENT,
   NS_PID_ALLOCATED,
   NS_PID_MAX,
-  PAGE_BYTES,
   PID_COUNT,
   PID_HEADER,
   PID_LEVEL,
@@ -36,7 +35,7 @@ import {
 import { find_pid_ns, lookup_set, LOOKUP_WORST_BYTES } from './lookup.js';
 import { CoreMemory, mem_alloc, mem_free, mem_reserve, SET_TID_PTR, STATS_PTR } from './memory.js';
 import { get_pid_ns, put_pid_ns } from './namespace.js';
-import { alloc_cyclic, pidmap_busy, pidmap_release, pidmap_take } from './pidmap.js';
+import { alloc_busy, alloc_cyclic, alloc_release, alloc_take, take_worst_bytes } from './alloc.js';
 
 const STATS = STATS_PTR >> 3;
 const ADDING = PIDNS_ADDING | 0;
@@ -56,7 +55,7 @@ export function alloc_pid(m: CoreMemory, ns: number, setTidSize: number): number
   let setTidLeft = setTidSize >>> 0;
   if (setTidLeft > level + 1) return -EINVAL;
   const size = pid_size(level);
-  if (!mem_reserve(m, size + (level + 1) * (PAGE_BYTES + LOOKUP_WORST_BYTES))) return -ENOMEM;
+  if (!mem_reserve(m, size + (level + 1) * (take_worst_bytes(m) + LOOKUP_WORST_BYTES))) return -ENOMEM;
 
   const pid = mem_alloc(m, size);
   const i32 = m.i32; // no growth after the reservation: the view stays valid
@@ -82,8 +81,8 @@ export function alloc_pid(m: CoreMemory, ns: number, setTidSize: number): number
     let nr: number;
     if (tid !== 0) {
       // idr_alloc(tid, tid + 1): -ENOSPC there becomes -EEXIST; the cursor does not move.
-      if (pidmap_busy(m, tmp, tid)) { err = -EEXIST; break; }
-      pidmap_take(m, tmp, tid);
+      if (alloc_busy(m, tmp, tid)) { err = -EEXIST; break; }
+      alloc_take(m, tmp, tid);
       nr = tid;
     } else {
       nr = alloc_cyclic(m, tmp, pidmax);
@@ -106,7 +105,7 @@ export function alloc_pid(m: CoreMemory, ns: number, setTidSize: number): number
     // out_free: release levels i+1 .. level; cursors keep what alloc_cyclic did to them.
     while (++i <= level) {
       const u = p + ((PID_HEADER + i * UPID_SIZE) >> 2);
-      pidmap_release(m, i32[u + (UPID_NS >> 2)], i32[u + (UPID_NR >> 2)]);
+      alloc_release(m, i32[u + (UPID_NS >> 2)], i32[u + (UPID_NR >> 2)]);
     }
     // On failure to allocate the first pid, reset the state (the next try gets 1).
     if (i32[(ns + NS_PID_ALLOCATED) >> 2] === ADDING) i32[(ns + NS_CURSOR) >> 2] = 0;
@@ -145,7 +144,7 @@ export function free_pid(m: CoreMemory, pid: number): void {
     const a = (ns + NS_PID_ALLOCATED) >> 2;
     if (--i32[a] === ADDING) i32[a] = 0;
     lookup_set(m, ns, nr, 0);
-    pidmap_release(m, ns, nr);
+    alloc_release(m, ns, nr);
   }
   m.f64[STATS + STAT_FREES] += 1;
   put_pid(m, pid);

@@ -25,7 +25,7 @@ import {
   STAT_PAGES_TOUCHED,
   STAT_WORDS_SCANNED,
 } from '../layout.js';
-import { CoreMemory, mem_alloc, STATS_PTR } from './memory.js';
+import { CoreMemory, mem_alloc, mem_free, STATS_PTR } from './memory.js';
 
 /** log2(BITS_PER_PAGE): the page of number nr is nr >> PAGE_SHIFT. */
 export const PAGE_SHIFT = 15;
@@ -151,4 +151,45 @@ export function alloc_cyclic(m: CoreMemory, ns: number, pidMax: number): number 
   pidmap_take(m, ns, nr);
   m.i32[(ns + NS_CURSOR) >> 2] = nr + 1;
   return nr;
+}
+
+/** put_pid_ns part: free every page (pages are kept until then, as ≤4.14 did). */
+export function pidmap_free_all(m: CoreMemory, ns: number): void {
+  const i32 = m.i32;
+  for (let p = 0, e = (ns + NS_PIDMAP) >> 2; p < PIDMAP_ENTRIES; p++, e += E_SLOTS) {
+    const page = i32[e + E_PAGE];
+    if (page !== 0) mem_free(m, page, PAGE_BYTES);
+  }
+}
+
+/** Bitmap consistency (assembly/pidmap.ts pidmap_check, same codes). */
+export function pidmap_check(m: CoreMemory, ns: number): number {
+  const i32 = m.i32;
+  let pages = 0;
+  for (let p = 0; p < PIDMAP_ENTRIES; p++) {
+    const e = entry(ns, p) >> 2;
+    const page = i32[e + E_PAGE];
+    let set = 0;
+    if (page !== 0) {
+      pages++;
+      for (let w = 0; w < BITS_PER_PAGE / 32; w++) for (let v = i32[(page >> 2) + w]; v !== 0; v &= v - 1) set++;
+    }
+    if (i32[e + E_NR_FREE] + set !== BITS_PER_PAGE) return -(1 + p);
+  }
+  if (pages !== i32[(ns + NS_NR_PAGES) >> 2]) return -1000;
+  return 0;
+}
+
+/** FNV-1a as assembly/pidmap.ts pidmap_checksum (page presence, nr_free, words). */
+export function pidmap_checksum(m: CoreMemory, ns: number): number {
+  const u32 = m.u32;
+  let h = 2166136261;
+  for (let p = 0; p < PIDMAP_ENTRIES; p++) {
+    const e = entry(ns, p) >> 2;
+    const page = u32[e + E_PAGE];
+    h = Math.imul(h ^ (page !== 0 ? p + 1 : 0), 16777619) >>> 0;
+    h = Math.imul(h ^ u32[e + E_NR_FREE], 16777619) >>> 0;
+    if (page !== 0) for (let w = 0; w < BITS_PER_PAGE / 32; w++) h = Math.imul(h ^ u32[(page >> 2) + w], 16777619) >>> 0;
+  }
+  return h | 0;
 }

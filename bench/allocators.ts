@@ -1,0 +1,312 @@
+/**
+ * Allocator-lab benchmark: every number allocator (pidmap, idr, hbm) in both
+ * cores (wasm = the default build, SIMD when supported; ts = the twin).
+ *
+ *   npx tsx bench/allocators.ts [--json FILE] [--svg FILE] [--quick]
+ *
+ * Measures, per allocator × core:
+ *   occupancy  a root namespace with pid_max 4194304 filled to 0, 50, 90, 99,
+ *              99.9, 99.99 % (random free numbers, seeded); each operation is
+ *              free_pid(alloc_pid(ns)) — alloc at the cursor, then free it, like
+ *              bench/core.ts 'dense' — ns/alloc, words and pages (the
+ *              allocator's STAT_WORDS_SCANNED / STAT_PAGES_TOUCHED, see
+ *              docs/core-algorithms.md) per alloc.
+ *   worst      at 99.99 %: ns_last_pid set to the highest free number before
+ *              every alloc, so the search finds nothing up to pid_max and
+ *              wraps to RESERVED_PIDS — the longest search there is. Mean over
+ *              repeated worst-case ops (includes the free and the sysctl
+ *              write), and the max / p99 of individually timed ops (timer
+ *              overhead included, ≈ 30–80 ns).
+ *   depth      alloc_pid + free_pid of the oldest of 64 live pids in a
+ *              namespace at depth 1, 4, 8, 32 (walks depth + 1 levels).
+ *   memory     allocator bytes of one namespace (pages / leaf blocks / tree
+ *              nodes, outside the namespace object): numbers taken
+ *              sequentially from a fresh namespace up to each occupancy, and
+ *              after the random frees of the occupancy sweep.
+ * Writes JSON (--json) and a self-contained SVG chart (--svg): log-scale
+ * ns/alloc against occupancy, one line per allocator × core.
+ * Timings are wall-clock on this machine; words/pages are deterministic.
+ */
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { PID_MAX_LIMIT, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/core/layout.js';
+import { createTsCore } from '../src/core/ts/index.js';
+import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type PidCore } from '../src/core/types.js';
+import { createWasmCoreSync } from '../src/core/wasm-node.js';
+
+type Core = PidCore & AllocatorProbe;
+type CoreKind = 'wasm' | 'ts';
+
+const OCCUPANCIES = [0, 50, 90, 99, 99.9, 99.99];
+const DEPTHS = [1, 4, 8, 32];
+const MEMORY_POINTS = [0, 0.1, 1, 10, 50, 90, 100];
+const LIVE = 64;
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function check(v: number, what: string): number {
+  if (v < 0) throw new Error(`${what} failed: errno ${-v}`);
+  return v;
+}
+function make(kind: CoreKind, allocator: AllocatorName): Core {
+  return kind === 'ts' ? createTsCore({ allocator }) : createWasmCoreSync({ allocator });
+}
+function counters(c: Core): [number, number] {
+  const f = c.f64();
+  const s = c.statsPtr >> 3;
+  return [f[s + STAT_WORDS_SCANNED], f[s + STAT_PAGES_TOUCHED]];
+}
+const now = () => Number(process.hrtime.bigint());
+
+interface OccRow { allocator: AllocatorName; core: CoreKind; occupancy: number; free: number; ops: number; nsPerAlloc: number; wordsPerAlloc: number; pagesPerAlloc: number }
+interface WorstRow { allocator: AllocatorName; core: CoreKind; occupancy: number; ops: number; nsPerOpMean: number; maxSingleNs: number; p99SingleNs: number; wordsPerAlloc: number; pagesPerAlloc: number }
+interface DepthRow { allocator: AllocatorName; core: CoreKind; depth: number; ops: number; nsPerOp: number; wordsPerOp: number }
+interface MemRow { allocator: AllocatorName; core: CoreKind; pattern: 'sequential' | 'after-random-frees'; occupancy: number; bytes: number }
+
+/** Runs `op` until `minMs` passed (at least `minOps`, at most `maxOps`); returns [ops, ns]. */
+function timeLoop(op: () => void, minMs: number, minOps: number, maxOps: number): [number, number] {
+  for (let i = 0; i < Math.min(200, minOps); i++) op(); // warm-up
+  let ops = 0;
+  const t0 = now();
+  let t = t0;
+  while (ops < maxOps && (ops < minOps || t - t0 < minMs * 1e6)) {
+    for (let i = 0; i < 100; i++) op();
+    ops += 100;
+    t = now();
+  }
+  return [ops, t - t0];
+}
+
+function occupancySweep(kind: CoreKind, allocator: AllocatorName, quick: boolean, occ: OccRow[], worst: WorstRow[], mem: MemRow[]): void {
+  const c = make(kind, allocator);
+  const ns = check(c.create_pid_namespace(0), 'create_pid_namespace');
+  const handles = new Uint32Array(PID_MAX_LIMIT);
+  const base = c.batchPtr >>> 2;
+  // Fill every number 1 .. PID_MAX_LIMIT-1 sequentially, noting the allocator's bytes on the way.
+  let taken = 0;
+  const points = [...MEMORY_POINTS];
+  const note = () => {
+    while (points.length > 0 && taken >= Math.floor((points[0] / 100) * PID_MAX_LIMIT) - 1) {
+      mem.push({ allocator, core: kind, pattern: 'sequential', occupancy: points.shift() as number, bytes: c.allocator_bytes(ns) });
+    }
+  };
+  note();
+  for (;;) {
+    const want = Math.min(4096, Math.max(1, Math.floor((points.length > 0 ? (points[0] / 100) * PID_MAX_LIMIT - 1 : PID_MAX_LIMIT) - taken)));
+    const got = c.alloc_pid_batch(ns, want);
+    const u32 = c.u32();
+    for (let i = 0; i < got; i++) {
+      const p = u32[base + i];
+      handles[c.pid_nr_ns(p, ns)] = p;
+    }
+    taken += got;
+    note();
+    if (got < want) break;
+  }
+  if (points.length > 0) mem.push({ allocator, core: kind, pattern: 'sequential', occupancy: points.shift() as number, bytes: c.allocator_bytes(ns) });
+  // A random order of every number but 1 (the init stays: the namespace must live).
+  const order = new Uint32Array(PID_MAX_LIMIT - 2);
+  for (let i = 0; i < order.length; i++) order[i] = i + 2;
+  const r = rng(0x5eed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  let freed = 0;
+  for (const q of [...OCCUPANCIES].sort((a, b) => b - a)) {
+    const target = Math.max(1, Math.round((q / 100) * PID_MAX_LIMIT)); // pids to keep (number 0 is not a pid)
+    while (taken > target && freed < order.length) {
+      const nr = order[freed++];
+      c.free_pid(handles[nr]);
+      handles[nr] = 0;
+      taken--;
+    }
+    let freeNumbers = PID_MAX_LIMIT - 1 - taken;
+    const [w0, p0] = counters(c);
+    const [ops, ns_] = timeLoop(() => { c.free_pid(check(c.alloc_pid(ns, 0), 'alloc_pid')); }, quick ? 60 : 250, 1000, 2_000_000);
+    const [w1, p1] = counters(c);
+    // counters include the warm-up ops
+    const counted = ops + Math.min(200, 1000);
+    occ.push({ allocator, core: kind, occupancy: q, free: freeNumbers, ops, nsPerAlloc: ns_ / ops, wordsPerAlloc: (w1 - w0) / counted, pagesPerAlloc: (p1 - p0) / counted });
+    mem.push({ allocator, core: kind, pattern: 'after-random-frees', occupancy: q, bytes: c.allocator_bytes(ns) });
+    if (q === 99.99) {
+      // Worst case: the cursor right after the highest free number, so the search runs to pid_max, wraps and rescans from 300.
+      let fmax = PID_MAX_LIMIT - 1;
+      while (fmax > 1 && handles[fmax] !== 0) fmax--;
+      const op = () => {
+        c.set_ns_last_pid(ns, fmax);
+        c.free_pid(c.alloc_pid(ns, 0));
+      };
+      // sanity: this op does wrap
+      c.set_ns_last_pid(ns, fmax);
+      const probe = check(c.alloc_pid(ns, 0), 'alloc_pid');
+      const got = c.pid_nr_ns(probe, ns);
+      c.free_pid(probe);
+      if (got >= fmax) throw new Error(`worst case did not wrap: got ${got}, fmax ${fmax}`);
+      const [a0, b0] = counters(c);
+      op();
+      const [a1, b1] = counters(c);
+      const [wops, wns] = timeLoop(op, quick ? 60 : 250, 1000, 2_000_000);
+      const singles = new Float64Array(quick ? 2000 : 20000);
+      for (let i = 0; i < singles.length; i++) {
+        const t0 = now();
+        op();
+        singles[i] = now() - t0;
+      }
+      singles.sort();
+      worst.push({
+        allocator, core: kind, occupancy: q, ops: wops, nsPerOpMean: wns / wops,
+        maxSingleNs: singles[singles.length - 1], p99SingleNs: singles[Math.floor(singles.length * 0.99)],
+        wordsPerAlloc: a1 - a0, pagesPerAlloc: b1 - b0,
+      });
+      freeNumbers = 0;
+    }
+  }
+}
+
+function depthSweep(kind: CoreKind, allocator: AllocatorName, quick: boolean, out: DepthRow[]): void {
+  for (const depth of DEPTHS) {
+    const c = make(kind, allocator);
+    let ns = check(c.create_pid_namespace(0), 'create_pid_namespace');
+    check(c.alloc_pid(ns, 0), 'alloc_pid');
+    for (let d = 1; d <= depth; d++) {
+      ns = check(c.create_pid_namespace(ns), 'create_pid_namespace');
+      check(c.alloc_pid(ns, 0), 'alloc_pid');
+    }
+    const live = new Uint32Array(LIVE);
+    for (let i = 0; i < LIVE; i++) live[i] = check(c.alloc_pid(ns, 0), 'alloc_pid');
+    let head = 0;
+    const [w0] = counters(c);
+    const [ops, t] = timeLoop(() => {
+      const p = c.alloc_pid(ns, 0);
+      c.free_pid(live[head]);
+      live[head] = p;
+      head = (head + 1) & (LIVE - 1);
+    }, quick ? 60 : 250, 1000, 5_000_000);
+    const [w1] = counters(c);
+    out.push({ allocator, core: kind, depth, ops, nsPerOp: t / ops, wordsPerOp: (w1 - w0) / (ops + 200) });
+  }
+}
+
+// ── SVG ─────────────────────────────────────────────────────────────────────
+
+const COLORS: Record<AllocatorName, string> = { pidmap: '#d62728', idr: '#1f77b4', hbm: '#2ca02c' };
+
+function svgChart(rows: OccRow[], worst: WorstRow[]): string {
+  const W = 760, H = 460, L = 80, R = 200, T = 40, B = 60;
+  const pw = W - L - R, ph = H - T - B;
+  const vals = [...rows.map((r) => r.nsPerAlloc), ...worst.map((w) => w.nsPerOpMean)].filter((v) => v > 0);
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.min(...vals))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...vals))));
+  const x = (i: number) => L + (pw * i) / (OCCUPANCIES.length - 1);
+  const y = (v: number) => T + ph * (1 - (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  parts.push(`<text x="${L}" y="22" font-size="15" font-weight="bold">pidns allocator lab: ns per alloc_pid + free_pid vs occupancy (pid_max 4194304)</text>`);
+  for (let e = Math.log10(lo); e <= Math.log10(hi) + 1e-9; e++) {
+    const v = Math.pow(10, e);
+    parts.push(`<line x1="${L}" x2="${L + pw}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${L - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v >= 1000 ? `${v / 1000} µs` : `${v} ns`}</text>`);
+  }
+  OCCUPANCIES.forEach((q, i) => {
+    parts.push(`<line x1="${x(i).toFixed(1)}" x2="${x(i).toFixed(1)}" y1="${T}" y2="${T + ph}" stroke="#eee"/>`);
+    parts.push(`<text x="${x(i).toFixed(1)}" y="${T + ph + 18}" text-anchor="middle">${q} %</text>`);
+  });
+  parts.push(`<text x="${L + pw / 2}" y="${H - 15}" text-anchor="middle">occupancy of pid_max (log-scale y; ◆ = worst case at 99.99 %: search wraps)</text>`);
+  parts.push(`<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
+  let ly = T + 10;
+  for (const allocator of ALLOCATOR_NAMES) {
+    for (const core of ['wasm', 'ts'] as const) {
+      const pts = OCCUPANCIES.map((q, i) => {
+        const r = rows.find((o) => o.allocator === allocator && o.core === core && o.occupancy === q);
+        return r ? `${x(i).toFixed(1)},${y(r.nsPerAlloc).toFixed(1)}` : null;
+      }).filter((p): p is string => p !== null);
+      if (pts.length === 0) continue;
+      const dash = core === 'ts' ? ' stroke-dasharray="6 4"' : '';
+      parts.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${COLORS[allocator]}" stroke-width="2"${dash}/>`);
+      for (const p of pts) { const [px, py] = p.split(','); parts.push(`<circle cx="${px}" cy="${py}" r="3" fill="${COLORS[allocator]}"/>`); }
+      const w = worst.find((o) => o.allocator === allocator && o.core === core);
+      if (w) {
+        const wx = x(OCCUPANCIES.length - 1), wy = y(w.nsPerOpMean);
+        parts.push(`<path d="M ${wx - 5} ${wy} L ${wx} ${wy - 5} L ${wx + 5} ${wy} L ${wx} ${wy + 5} Z" fill="none" stroke="${COLORS[allocator]}" stroke-width="1.5"/>`);
+      }
+      parts.push(`<line x1="${L + pw + 15}" x2="${L + pw + 45}" y1="${ly}" y2="${ly}" stroke="${COLORS[allocator]}" stroke-width="2"${dash}/>`);
+      parts.push(`<text x="${L + pw + 52}" y="${ly + 4}">${esc(`${allocator} / ${core}`)}</text>`);
+      ly += 20;
+    }
+  }
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+// ── main ────────────────────────────────────────────────────────────────────
+
+function args(argv: string[]): { json?: string; svg?: string; quick: boolean } {
+  const out: { json?: string; svg?: string; quick: boolean } = { quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json' || a === '--svg') {
+      const v = argv[++i];
+      if (v === undefined) { console.error(`bench/allocators: ${a} needs a file name`); process.exit(1); }
+      if (a === '--json') out.json = v; else out.svg = v;
+    } else if (a === '--quick') out.quick = true;
+    else if (a === '--help' || a === '-h') { console.log('usage: npx tsx bench/allocators.ts [--json FILE] [--svg FILE] [--quick]'); process.exit(0); }
+    else { console.error(`bench/allocators: unknown argument '${a}' (try --help)`); process.exit(1); }
+  }
+  return out;
+}
+
+function commit(): string {
+  try { return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; }
+}
+
+function main(): void {
+  const opt = args(process.argv.slice(2));
+  const wasmBuild = createWasmCoreSync().build;
+  const occ: OccRow[] = [];
+  const worst: WorstRow[] = [];
+  const depth: DepthRow[] = [];
+  const mem: MemRow[] = [];
+  for (const allocator of ALLOCATOR_NAMES) {
+    for (const kind of ['wasm', 'ts'] as const) {
+      const t0 = Date.now();
+      occupancySweep(kind, allocator, opt.quick, occ, worst, mem);
+      depthSweep(kind, allocator, opt.quick, depth);
+      console.error(`${allocator}/${kind}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  }
+  const f = (v: number, d = 1) => v.toFixed(d);
+  console.log('\noccupancy (alloc at the cursor + free; mean)');
+  console.log('allocator core   ' + OCCUPANCIES.map((q) => `${q}%`.padStart(20)).join(''));
+  for (const a of ALLOCATOR_NAMES) for (const k of ['wasm', 'ts'] as const) {
+    console.log(`${a.padEnd(9)} ${k.padEnd(6)} ` + OCCUPANCIES.map((q) => {
+      const r = occ.find((o) => o.allocator === a && o.core === k && o.occupancy === q) as OccRow;
+      return `${f(r.nsPerAlloc)}ns/${f(r.wordsPerAlloc, 1)}w`.padStart(20);
+    }).join(''));
+  }
+  console.log('\nworst case at 99.99 % (cursor after the highest free number: the search wraps)');
+  for (const w of worst) console.log(`${w.allocator.padEnd(9)} ${w.core.padEnd(6)} mean ${f(w.nsPerOpMean)} ns/op (set_ns_last_pid + alloc_pid + free_pid), single-op p99 ${f(w.p99SingleNs, 0)} ns, max ${f(w.maxSingleNs, 0)} ns; ${w.wordsPerAlloc} words, ${w.pagesPerAlloc} pages/nodes`);
+  console.log('\ndepth (alloc_pid + free_pid of the oldest of 64)');
+  for (const d of depth) console.log(`${d.allocator.padEnd(9)} ${d.core.padEnd(6)} depth ${String(d.depth).padStart(2)}: ${f(d.nsPerOp)} ns/op, ${f(d.wordsPerOp, 2)} words/op`);
+  console.log('\nmemory (allocator bytes of one namespace)');
+  for (const a of ALLOCATOR_NAMES) for (const pattern of ['sequential', 'after-random-frees'] as const) {
+    const rows = mem.filter((m) => m.allocator === a && m.core === 'wasm' && m.pattern === pattern);
+    console.log(`${a.padEnd(9)} ${pattern.padEnd(19)} ` + rows.map((m) => `${m.occupancy}%: ${m.bytes}`).join(', '));
+  }
+  const context = { date: new Date().toISOString(), commit: commit(), node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, wasmBuild, quick: opt.quick };
+  if (opt.json) writeFileSync(opt.json, JSON.stringify({ context, occupancy: occ, worst, depth, memory: mem }, null, 2) + '\n');
+  if (opt.svg) writeFileSync(opt.svg, svgChart(occ, worst));
+}
+
+main();

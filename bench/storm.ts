@@ -1,0 +1,57 @@
+/**
+ * Storm sweep: where the costs of a simulated fork move with namespace depth
+ * and with occupancy (the allocator's scan). Every point runs in its own
+ * child process through the same runner as `pidns storm`.
+ *
+ *   npx tsx bench/storm.ts [--quick] [--core wasm,ts] [--allocator A,...] [--json FILE] [--chart FILE.svg]
+ *
+ * Points (named storm/CORE/ALLOCATOR/WORKLOAD/depth=D[/fill=F]):
+ *   deep   fork+exit+wait cycles at depth 1, 4, 8, 16, 32
+ *   churn  pid_max 32768 at depth 4 filled to 90, 99, 99.9 and 99.99 %
+ * Prints the `pidns storm` table; --json / --chart as in `pidns storm`.
+ */
+import { writeFileSync } from 'node:fs';
+import { ALLOCATOR_NAMES, type AllocatorName, type CoreName } from '../src/core/types.js';
+import { formatContext, formatSummary, formatTable, stormContext, stormJson } from '../src/storm/report.js';
+import { runAll } from '../src/storm/runner.js';
+import { stormChart } from '../src/storm/chart.js';
+import type { RunSpec } from '../src/storm/spec.js';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const quick = process.argv.includes('--quick');
+const cores = (option('--core') ?? 'wasm,ts').split(',') as CoreName[];
+const allocators = (option('--allocator') ?? ALLOCATOR_NAMES[0]).split(',') as AllocatorName[];
+for (const a of allocators) {
+  if (!ALLOCATOR_NAMES.includes(a)) {
+    process.stderr.write(`bench/storm: unknown allocator '${a}' (one of: ${ALLOCATOR_NAMES.join(', ')})\n`);
+    process.exit(1);
+  }
+}
+const cycles = quick ? 50_000 : 400_000;
+const steps = quick ? 20_000 : 150_000;
+
+const specs: RunSpec[] = [];
+for (const allocator of allocators) {
+  for (const depth of [1, 4, 8, 16, 32]) {
+    for (const core of cores) specs.push({ workload: 'deep', core, allocator, depth, tasks: cycles, fill: 0.99, seed: 1 });
+  }
+  for (const fill of [0.9, 0.99, 0.999, 0.9999]) {
+    for (const core of cores) specs.push({ workload: 'churn', core, allocator, depth: 4, tasks: steps, fill, seed: 1 });
+  }
+}
+
+const context = stormContext(`bench/storm.ts ${process.argv.slice(2).join(' ')}`.trim());
+process.stdout.write(formatContext(context));
+const runs = await runAll(specs, {
+  onError: (s, m) => process.stderr.write(`bench/storm: ${s.workload} depth=${s.depth} on ${s.core} failed: ${m}\n`),
+});
+process.stdout.write(formatTable(runs));
+process.stdout.write(formatSummary(runs));
+const json = option('--json');
+if (json) writeFileSync(json, stormJson({ context, runs }));
+const chart = option('--chart');
+if (chart) writeFileSync(chart, stormChart(runs, context));
