@@ -8,7 +8,7 @@
  *   occupancy  a root namespace with pid_max 4194304 filled to 0, 50, 90, 99,
  *              99.9, 99.99 % (random free numbers, seeded); each operation is
  *              free_pid(alloc_pid(ns)) — alloc at the cursor, then free it, like
- *              bench/core.ts 'dense' — ns/op (fastest of 9 repetitions; the
+ *              bench/core.ts 'dense' — ns/op (fastest of 101 short repetitions; the
  *              median is in the JSON), words and pages (the
  *              allocator's STAT_WORDS_SCANNED / STAT_PAGES_TOUCHED, see
  *              docs/core-algorithms.md) per alloc.
@@ -81,7 +81,7 @@ interface MemRow { allocator: AllocatorName; core: CoreKind; pattern: 'sequentia
  * repetition is the figure reported: it is the least disturbed one.
  */
 const WARMUP = 200;
-const REPS = 9;
+const REPS = 101;
 function timeLoop(op: () => void, minMs: number, minOps: number, maxOps: number): [number, number, number] {
   for (let i = 0; i < WARMUP; i++) op();
   // calibrate: ops per repetition
@@ -310,7 +310,7 @@ function main(): void {
     }
   }
   const f = (v: number, d = 1) => v.toFixed(d);
-  console.log('\noccupancy (alloc at the cursor + free; fastest of 9 repetitions: ns/op, words/alloc)');
+  console.log('\noccupancy (alloc at the cursor + free; fastest of 101 short repetitions: ns/op, words/alloc)');
   console.log('allocator core   ' + OCCUPANCIES.map((q) => `${q}%`.padStart(20)).join(''));
   for (const a of ALLOCATOR_NAMES) for (const k of ['wasm', 'ts'] as const) {
     console.log(`${a.padEnd(9)} ${k.padEnd(6)} ` + OCCUPANCIES.map((q) => {

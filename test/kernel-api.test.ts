@@ -237,3 +237,16 @@ function suite(coreName: string, make: () => PidCore): void {
 }
 
 for (const [name, make] of CORES) suite(name, make);
+
+describe('ending init through the API', () => {
+  it('tears the root namespace down and leaves init a zombie', () => {
+    const k = new PidnsKernel(createTsCore());
+    const a = ok(k.clone(k.init, 'NEWPID'));
+    const b = ok(k.fork(a));
+    const c = ok(k.fork(k.init));
+    expect(k.exit(k.init, 7)).toEqual({ ok: true, value: undefined });
+    expect([k.init, a, b, c].map((t) => k.taskView(t).state)).toEqual(['zombie', 'reaped', 'reaped', 'reaped']);
+    expect(k.namespaces()).toMatchObject([{ id: 0, alive: false, nrPids: 1 }]);
+    expect(k.fork(k.init)).toMatchObject({ ok: false, errno: 'ESRCH' });
+  });
+});

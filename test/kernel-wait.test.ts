@@ -121,3 +121,25 @@ describe('storms stay bounded', () => {
     expect(k.waitpid(k.init, -1)).toBe(-10);
   });
 });
+
+describe('reaping by pid', () => {
+  it('keeps the zombie heap bounded and the order right', () => {
+    const k = new Kernel(createTsCore());
+    const kids: Task[] = [];
+    for (let i = 0; i < 3000; i++) kids.push(k.fork(k.init) as Task);
+    for (const c of kids) k.exit_group(c, 1);
+    // reap every other one by pid, newest first: their heap entries go stale
+    for (let i = kids.length - 1; i >= 0; i -= 2) expect(k.waitpid(k.init, k.nspidOf(kids[i])[0])).toBe(i + 2);
+    expect(k.init.zombies!.size).toBeLessThanOrEqual(2 * k.init.tg.nrChildren + 64);
+    // the rest come out oldest first
+    for (let i = 0; i < kids.length; i += 2) expect(k.waitpid(k.init, -1)).toBe(i + 2);
+    expect(k.waitpid(k.init, -1)).toBe(-10);
+    for (let round = 0; round < 5; round++) {
+      const more: Task[] = [];
+      for (let i = 0; i < 500; i++) more.push(k.fork(k.init) as Task);
+      for (const c of more) k.exit_group(c, 0);
+      for (let i = more.length - 1; i >= 0; i--) expect(k.waitpid(k.init, k.nspidOf(more[i])[0])).toBeGreaterThan(0);
+      expect(k.init.zombies!.size).toBeLessThanOrEqual(64);
+    }
+  });
+});

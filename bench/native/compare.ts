@@ -2,7 +2,9 @@
  * Native vs WASM table from the JSON lines of run.sh (pidcore) and
  * wasm-timing.ts, optionally with bench/core.ts's --json output.
  *
- *   npx tsx bench/native/compare.ts [--metric minSliceNsPerOp|cpuNsPerOp|nsPerOp] [--core FILE.json] FILE.jsonl...
+ *   npx tsx bench/native/compare.ts [--metric minSliceNsPerOp|cpuNsPerOp|nsPerOp] [--core FILE.json] [--rounds R1,R2] FILE.jsonl...
+ *
+ * --rounds keeps only lines whose "round" field (results/*.jsonl) is listed.
  *
  * Several files may hold the same variant (repeated rounds): the lowest value
  * of the metric is kept. Prints a Markdown table; ratios are WASM / native
@@ -11,15 +13,17 @@
 import { readFileSync } from 'node:fs';
 
 type Metric = 'minSliceNsPerOp' | 'cpuNsPerOp' | 'nsPerOp';
-interface Line { case: string; depth: number; batched?: boolean; variant: string; nsPerOp: number; cpuNsPerOp: number; minSliceNsPerOp: number }
+interface Line { round?: string; case: string; depth: number; batched?: boolean; variant: string; nsPerOp: number; cpuNsPerOp: number; minSliceNsPerOp: number }
 
 const argv = process.argv.slice(2);
 let metric: Metric = 'minSliceNsPerOp';
 let coreJson: string | undefined;
+let rounds: string[] | undefined;
 const files: string[] = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--metric') metric = argv[++i] as Metric;
   else if (argv[i] === '--core') coreJson = argv[++i];
+  else if (argv[i] === '--rounds') rounds = argv[++i].split(',');
   else files.push(argv[i]);
 }
 
@@ -29,8 +33,9 @@ const labels: string[] = [];
 const label = (c: string, d: number, b?: boolean): string => (c === 'walk' ? `walk/depth=${d}` : c) + (b ? '/batched' : '');
 for (const f of files) {
   for (const text of readFileSync(f, 'utf8').split('\n')) {
-    if (!text.startsWith('{"case"')) continue;
+    if (!text.startsWith('{') || !text.includes('"case"')) continue;
     const l = JSON.parse(text) as Line;
+    if (rounds && !rounds.includes(l.round ?? '')) continue;
     const lab = label(l.case, l.depth, l.batched);
     if (!labels.includes(lab)) labels.push(lab);
     const k = `${lab}|${l.variant}`;
@@ -51,7 +56,7 @@ const head = ['case', 'C -O2', 'C -O2 simd', 'C -O3 native', 'WASM release', 'WA
   'release / C -O2', 'simd / C -O2 simd', 'simd / best C'];
 // benchmark.js reports a wall-clock mean: compare it with the C wall-clock figure (nsPerOp).
 if (coreJson) head.push('bench/core.ts WASM (wall)', 'C -O2 simd (wall)', 'ratio (wall)');
-console.log(`metric: ${metric} (ns/op; lowest over ${files.length} file(s))\n`);
+console.log(`metric: ${metric} (ns/op; lowest over ${files.length} file(s)${rounds ? `, rounds ${rounds.join(',')}` : ''})\n`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
 for (const lab of labels) {

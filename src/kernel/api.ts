@@ -7,6 +7,12 @@
  *
  * The raw Kernel (`.raw`) is the fast path: numbers and negative errnos, no
  * allocation per call; this class is a thin layer over it.
+ *
+ * The scenario language's own rules (no `exit` of init's process, no
+ * `texit` of its last thread) belong to the scenario runner. Here init's
+ * process may end: as on a kernel whose root namespace's init dies, every
+ * other task is killed and reaped (zap_pid_ns_processes) and init stays a
+ * zombie nobody reaps; every later call then fails with ESRCH.
  */
 import { errnoName, type ErrnoName } from '../core/errno.js';
 import type { PidCore } from '../core/types.js';

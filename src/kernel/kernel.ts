@@ -926,9 +926,17 @@ export class Kernel {
   private wait_task_zombie(t: Task, c: ThreadGroup): number {
     const nr = this.pid_nr_ns(c.leader.pid, t.tg.pidns);
     this.waitStatus = c.exitStatus;
-    const heap = (c.parent as Task).zombies;
-    if (heap && heap.keys.length > 0 && heap.items[0] === c) heap.pop();
+    const parent = c.parent as Task;
+    const heap = parent.zombies;
     this.release_task(c.leader);
+    if (heap !== null && heap.keys.length > 0) {
+      if (heap.items[0] === c) heap.pop();
+      // Reaping by pid leaves stale entries below the top: drop them once
+      // they outnumber the children (amortised O(1) per reap).
+      else if (heap.keys.length > 64 && heap.keys.length > 2 * parent.tg.nrChildren) {
+        heap.compact((key, g) => g.seq === key && g.parent === parent && g.leader.state === TASK_ZOMBIE);
+      }
+    }
     this.runPending();
     return nr;
   }

@@ -218,4 +218,36 @@ export class ZombieHeap {
     this.keys.length = 0;
     this.items.length = 0;
   }
+
+  /** Keep only the entries `valid` accepts and restore the heap order (Floyd's heapify). */
+  compact(valid: (key: number, item: ThreadGroup) => boolean): void {
+    const keys = this.keys;
+    const items = this.items;
+    let n = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (valid(keys[i], items[i])) {
+        keys[n] = keys[i];
+        items[n] = items[i];
+        n++;
+      }
+    }
+    keys.length = n;
+    items.length = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) {
+      const key = keys[i];
+      const item = items[i];
+      let j = i;
+      for (;;) {
+        let c = 2 * j + 1;
+        if (c >= n) break;
+        if (c + 1 < n && keys[c + 1] < keys[c]) c++;
+        if (keys[c] >= key) break;
+        keys[j] = keys[c];
+        items[j] = items[c];
+        j = c;
+      }
+      keys[j] = key;
+      items[j] = item;
+    }
+  }
 }
