@@ -8,6 +8,7 @@
  * docs/core-algorithms.md (the derivation is in each test's comment); they
  * are the same on every backend, so SIMD/scalar/TS cannot drift.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EINVAL } from '../src/core/errno.js';
 import { PID_MAX_LIMIT, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED, BATCH_MAX, NS_NR_PAGES, NS_ALLOC } from '../src/core/layout.js';
@@ -173,6 +174,67 @@ describe.each(backends)('allocator lab: $name', (backend) => {
       expect(c.check_allocator(r)).toBe(0);
     }
   });
+
+  it('search over the whole 4M space matches a naive model: runs of taken numbers, holes, queries (fast-check, seeded)', () => {
+    // Runs are made with ns_last_pid + alloc_pid_batch (the next n free numbers from a point), holes with free_pid;
+    // every allocator must answer alloc_search(x, end) with the model's first free number ≥ x below end.
+    const SEED = Number(process.env.PIDNS_SEED ?? 20261129);
+    console.log(`allocators search property: seed=${SEED} (replay: PIDNS_SEED=${SEED})`);
+    const runArb = fc.record({ start: fc.integer({ min: 1, max: PID_MAX_LIMIT - 2 }), len: fc.integer({ min: 1, max: 70000 }) });
+    fc.assert(
+      fc.property(
+        fc.array(runArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 200 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: PID_MAX_LIMIT - 1 }), fc.integer({ min: 2, max: PID_MAX_LIMIT })), { minLength: 1, maxLength: 60 }),
+        (runs, holes, queries) => {
+          const answers: Record<string, number[]> = {};
+          for (const a of ALLOCATOR_NAMES) {
+            const c = make(a);
+            const r = c.create_pid_namespace(0);
+            const byNr = new Map<number, number>();
+            const add = (ps: number[]) => { for (const p of ps) byNr.set(c.pid_nr_ns(p, r), p); };
+            add(fill(c, r, 1)); // init (1)
+            for (const run of runs) {
+              expect(c.set_ns_last_pid(r, run.start - 1)).toBe(0);
+              const n = Math.min(run.len, PID_MAX_LIMIT - 1 - byNr.size);
+              if (n > 0) add(fill(c, r, n));
+            }
+            const taken = [...byNr.keys()].sort((x, y) => x - y);
+            for (const h of holes) {
+              if (taken.length < 2) break;
+              const nr = taken[1 + (h % (taken.length - 1))];
+              const p = byNr.get(nr);
+              if (p === undefined) continue;
+              c.free_pid(p);
+              byNr.delete(nr);
+            }
+            expect(c.check_allocator(r), a).toBe(0);
+            const set = byNr;
+            const got: number[] = [];
+            // random points, plus points inside the runs (where the searches are long)
+            const qs = [...queries, ...runs.flatMap((u): [number, number][] => [[u.start, PID_MAX_LIMIT], [Math.min(u.start + (u.len >> 1), PID_MAX_LIMIT - 1), PID_MAX_LIMIT], [u.start, Math.min(u.start + u.len, PID_MAX_LIMIT)]])];
+            for (const [x, e] of qs) {
+              const end = Math.max(e, x + 1) > PID_MAX_LIMIT ? PID_MAX_LIMIT : Math.max(e, x + 1);
+              let want = x;
+              while (want < end && set.has(want)) want++;
+              if (want >= end) want = -1;
+              const answer = c.alloc_search(r, x, end);
+              if (answer !== want) throw new Error(`${a}: alloc_search(${x}, ${end}) = ${answer}, model ${want}`);
+              got.push(answer);
+            }
+            for (const nr of set.keys()) if (!c.alloc_busy(r, nr)) throw new Error(`${a}: ${nr} not busy`);
+            for (const p of [...set.values()].reverse()) c.free_pid(p);
+            expect(c.check_allocator(r), a).toBe(0);
+            if (a === 'idr') expect(c.allocator_bytes(r)).toBe(0); // every node freed with the last number
+            answers[a] = got;
+          }
+          expect(answers.idr).toEqual(answers.pidmap);
+          expect(answers.hbm).toEqual(answers.pidmap);
+        },
+      ),
+      { seed: SEED, numRuns: 4 },
+    );
+  }, 120_000);
 
   it('all allocators agree on numbers, and each core pair on structure, through churn with wraps (seeded)', () => {
     const SEED = 4242;
