@@ -62,6 +62,7 @@ export const NS_FLAGS = 20;
 export const NS_COUNT = 24;
 export const NS_NR_PAGES = 28;
 export const NS_LOOKUP = 32;
+/** Allocator-specific root (idr: tree root; hbm: summary block; pidmap: unused). See docs/core-algorithms.md "Allocators". */
 export const NS_ALLOC = 36;
 export const NS_PIDMAP = 64;
 export const PIDMAP_ENTRY_SIZE = 8;
@@ -99,8 +100,8 @@ export const BATCH_MAX = 4096;
  * a search started and stopped), not operational, so a SIMD scan and a
  * scalar one count the same.
  */
-export const STAT_WORDS_SCANNED = 0; // 32-bit bitmap words examined by searches
-export const STAT_PAGES_TOUCHED = 1; // pidmap entries (pages) visited by searches, skipped full ones included
+export const STAT_WORDS_SCANNED = 0; // pidmap: 32-bit bitmap words examined by searches (idr, hbm: see docs/core-algorithms.md "Allocators")
+export const STAT_PAGES_TOUCHED = 1; // pidmap: entries (pages) visited by searches, skipped full ones included (idr: nodes, hbm: blocks)
 export const STAT_PAGES_ALLOCATED = 2; // bitmap pages allocated (cumulative)
 export const STAT_ALLOCS = 3; // successful alloc_pid
 export const STAT_FREES = 4; // free_pid
