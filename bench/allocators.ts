@@ -36,6 +36,7 @@ import { PID_MAX_LIMIT, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/co
 import { createTsCore } from '../src/core/ts/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type PidCore } from '../src/core/types.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
+import { check, rng } from './cases.js';
 
 type Core = PidCore & AllocatorProbe;
 type CoreKind = 'wasm' | 'ts';
@@ -45,20 +46,6 @@ const DEPTHS = [1, 4, 8, 32];
 const MEMORY_POINTS = [0, 0.1, 1, 10, 50, 90, 100];
 const LIVE = 64;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function check(v: number, what: string): number {
-  if (v < 0) throw new Error(`${what} failed: errno ${-v}`);
-  return v;
-}
 function make(kind: CoreKind, allocator: AllocatorName): Core {
   return kind === 'ts' ? createTsCore({ allocator }) : createWasmCoreSync({ allocator });
 }

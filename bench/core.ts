@@ -21,137 +21,27 @@ import { createTsCore } from '../src/core/ts/index.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import type { PidCore } from '../src/core/types.js';
 import { PID_MAX_LIMIT } from '../src/core/layout.js';
+import { denseStep, ringStep, type Step } from './cases.js';
 
 interface Case {
   name: string;
   depth: number;
   batched: boolean;
   /** Builds the state and returns one step and how many operations it does. */
-  setup(core: PidCore): { step: () => void; opsPerStep: number };
+  setup(core: PidCore): Step;
 }
 
-const BATCH = 64;
-const LIVE = 64;
-
-/** Deterministic PRNG (mulberry32) so every run builds the same maps. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function check(v: number, what: string): number {
-  if (v < 0) throw new Error(`${what} failed: errno ${-v}`);
-  return v;
-}
-
-/** A chain of namespaces; returns the one at `depth`. */
-function nsAtDepth(core: PidCore, depth: number): number {
-  let ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
-  check(core.alloc_pid(ns, 0), 'alloc_pid'); // an init at every level, as a real system has
-  for (let d = 1; d <= depth; d++) {
-    ns = check(core.create_pid_namespace(ns), 'create_pid_namespace');
-    check(core.alloc_pid(ns, 0), 'alloc_pid');
-  }
-  return ns;
-}
-
-/** 64 live pids; each operation allocates one and frees the oldest. */
-function ringCase(name: string, depth: number, batched: boolean, pidMax: number): Case {
-  return {
-    name, depth, batched,
-    setup(core) {
-      const ns = nsAtDepth(core, depth);
-      check(core.set_pid_max(ns, pidMax), 'set_pid_max');
-      const live = new Uint32Array(LIVE);
-      for (let i = 0; i < LIVE; i++) live[i] = check(core.alloc_pid(ns, 0), 'alloc_pid');
-      if (!batched) {
-        let head = 0;
-        return {
-          opsPerStep: 1,
-          step() {
-            const p = core.alloc_pid(ns, 0);
-            core.free_pid(live[head]);
-            live[head] = p;
-            head = (head + 1) & (LIVE - 1);
-          },
-        };
-      }
-      const base = core.batchPtr >>> 2;
-      const fresh = new Uint32Array(BATCH);
-      return {
-        opsPerStep: BATCH,
-        step() {
-          const got = core.alloc_pid_batch(ns, BATCH);
-          if (got !== BATCH) throw new Error('batch allocation failed');
-          const u32 = core.u32();
-          fresh.set(u32.subarray(base, base + BATCH));
-          u32.set(live, base);
-          core.free_pid_batch(BATCH);
-          live.set(fresh);
-        },
-      };
-    },
-  };
-}
-
-/** pid_max 4194304 filled but `free` random pids; each operation takes the next free pid and frees it. */
-function denseCase(name: string, free: number, batched: boolean): Case {
-  return {
-    name, depth: 0, batched,
-    setup(core) {
-      const ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
-      const handles = new Uint32Array(PID_MAX_LIMIT);
-      const base = core.batchPtr >>> 2;
-      for (;;) {
-        const got = core.alloc_pid_batch(ns, 4096);
-        const u32 = core.u32();
-        for (let i = 0; i < got; i++) {
-          const p = u32[base + i];
-          handles[core.pid_nr_ns(p, ns)] = p;
-        }
-        if (got < 4096) break;
-      }
-      const r = rng(0x5eed);
-      let left = free;
-      while (left > 0) {
-        const nr = 2 + Math.floor(r() * (PID_MAX_LIMIT - 2));
-        if (handles[nr] === 0) continue;
-        core.free_pid(handles[nr]);
-        handles[nr] = 0;
-        left--;
-      }
-      if (!batched) {
-        return {
-          opsPerStep: 1,
-          step() {
-            core.free_pid(core.alloc_pid(ns, 0));
-          },
-        };
-      }
-      const n = Math.min(BATCH, free);
-      return {
-        opsPerStep: n,
-        step() {
-          core.alloc_pid_batch(ns, n);
-          core.free_pid_batch(n);
-        },
-      };
-    },
-  };
-}
+const ring = (name: string, depth: number, batched: boolean, pidMax: number): Case =>
+  ({ name, depth, batched, setup: (core) => ringStep(core, depth, pidMax, batched) });
+const dense = (name: string, free: number, batched: boolean): Case =>
+  ({ name, depth: 0, batched, setup: (core) => denseStep(core, free, batched) });
 
 const CASES: Case[] = [];
 for (const batched of [false, true]) {
-  CASES.push(ringCase('sparse', 0, batched, 32768));
-  CASES.push(denseCase('dense', 4194, batched));
-  CASES.push(denseCase('dense9999', 419, batched));
-  for (const depth of [1, 4, 32]) CASES.push(ringCase('walk', depth, batched, PID_MAX_LIMIT));
+  CASES.push(ring('sparse', 0, batched, 32768));
+  CASES.push(dense('dense', 4194, batched));
+  CASES.push(dense('dense9999', 419, batched));
+  for (const depth of [1, 4, 32]) CASES.push(ring('walk', depth, batched, PID_MAX_LIMIT));
 }
 
 interface Result {

@@ -46,7 +46,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--prefix') { args.prefix = v; i++; }
   else if (a === '--profile') { args.profile = v; i++; }
   else if (a === '-h' || a === '--help') {
-    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads]');
+    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn]');
     process.exit(0);
   } else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
@@ -607,6 +607,108 @@ function generate(len) {
     return true;
   }
 
+  // The churn profile: allocator stress. Single-threaded processes only,
+  // forks/clones into up to three nested namespaces with small pid_max,
+  // exits and reaps by specific pid, lastpid writes: wraps, holes, exhaustion.
+  function churnScenario() {
+    const levels = [init];
+    const nLev = ri(1, 3);
+    for (let i = 0; i < nLev; i++) {
+      const P = levels[levels.length - 1];
+      const name = newName();
+      names.push(name);
+      emit(`${name} = clone ${P.name} NEWPID`);
+      genCreateModel(P, name, new Set(['NEWPID']), null);
+      const t = byName.get(name);
+      if (!t) break;
+      levels.push(t);
+    }
+    for (const t of levels) {
+      if (chance(0.8)) {
+        const v = ri(301, 340);
+        emit(`pidmax ${t.name} ${v}`); t.proc.ns.pidMax = v;
+        const l = pickW([[2, v - ri(1, 8)], [1, ri(290, 299)], [1, ri(0, 5)]]);
+        emit(`lastpid ${t.name} ${l}`); t.proc.ns.cursor = l + 1;
+      }
+    }
+    let guard2 = 0;
+    while (lines.length < len && guard2++ < len * 50) {
+      const r = rnd();
+      const live = liveThreads().filter((t) => !isInitProc(t.proc) || t === init);
+      if (r < 0.35) {
+        const P = pick(live);
+        const name = newName();
+        names.push(name);
+        if (chance(0.15) && !P.proc.nsInitOf) {
+          const st = [ri(2, 20)];
+          if (chance(0.5)) st.push(ri(295, 340));
+          emit(`${name} = clone3 ${P.name} 0 set_tid=${st.join(',')}`);
+          genCreateModel(P, name, new Set(), st);
+        } else {
+          emit(`${name} = fork ${P.name}`);
+          genCreateModel(P, name, new Set(), null);
+        }
+      } else if (r < 0.55) {
+        const c = live.filter((t) => !isInitProc(t.proc) && !t.proc.nsInitOf);
+        if (!c.length) continue;
+        const T = pick(c);
+        emit(`exit ${T.name} ${genCode()}`);
+        procDies(T.proc);
+      } else if (r < 0.78) {
+        // reap a zombie child by pid, or any child
+        const zs = procs().filter((q) => !q.alive && !q.reaped && q.parentThread && q.parentThread.alive);
+        if (zs.length && chance(0.8)) {
+          const q = pick(zs);
+          const W = q.parentThread;
+          if (chance(0.5)) {
+            emit(`wait ${W.name} ${q.threads[0].nrIn(W.proc.ns)}`);
+            q.reaped = true; for (const t of q.threads) freeNumbers(t);
+          } else {
+            emit(`wait ${W.name}`);
+            const kids = procs().filter((k) => k.parentThread && k.parentThread.proc === W.proc && !k.reaped && !k.alive);
+            if (kids.length === 1) { kids[0].reaped = true; for (const t of kids[0].threads) freeNumbers(t); }
+          }
+        } else emit(`wait ${pick(live).name}`);
+      } else if (r < 0.9) {
+        const T = pick(levels.filter((t) => t.alive));
+        if (!T) continue;
+        const ns = T.proc.ns;
+        if (chance(0.7)) {
+          const l = pickW([[3, ri(0, 10)], [3, ri(290, Math.max(290, ns.pidMax))], [1, ns.pidMax - 1]]);
+          emit(`lastpid ${T.name} ${l}`);
+          if (l >= 0 && l <= ns.pidMax) ns.cursor = l + 1;
+        } else {
+          const v = ri(301, 345);
+          emit(`pidmax ${T.name} ${v}`); ns.pidMax = v;
+        }
+      } else {
+        const T = pick(live);
+        emit(`${pick(['nspid', 'lastpid', 'getpid'])} ${T.name}`);
+      }
+    }
+    return lines;
+  }
+  // model part of genCreate for churn (single-threaded, no THREAD flags)
+  function genCreateModel(P, name, fl, setTid) {
+    if (!P.alive) return;
+    P.hadChildren = true;
+    let target = P.pfc;
+    let created = null;
+    if (fl.has('NEWPID')) { created = new Ns(P.pfc); target = created; }
+    const res = allocIn(target, setTid);
+    if (!res.ok) return;
+    if (created) allNs.push(created);
+    const q = new Proc(target, P);
+    const t = new Thread(name, q, target, res.nspid);
+    q.threads.push(t);
+    if (res.nspid[target.level] === 1 && !target.hasInit) {
+      target.hasInit = true; target.initProc = q; q.nsInitOf = target;
+    }
+    holdNumbers(t, res.taken);
+    threads.push(t);
+    byName.set(name, t);
+  }
+
   // small pid_max early in some scenarios so wraps and exhaustion happen
   if (profile.smallPidMax) {
     const where = chance(0.5) ? 'init' : null;
@@ -619,6 +721,12 @@ function generate(len) {
 
   const thr = args.profile === 'threads';
   if (thr) profile.threads = true;
+  const churn = args.profile === 'churn';
+  if (churn) {
+    profile.smallPidMax = true;
+    // churn: small pid_max at every level, many forks, exits and reaps
+    return churnScenario();
+  }
   const table = [
     [14, () => genCreate('fork')],
     [thr ? 16 : 7, () => (profile.threads ? genCreate('thread') : false)],

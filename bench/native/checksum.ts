@@ -15,31 +15,16 @@ import {
   PID_MAX_LIMIT, PID_LEVEL, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED,
   STAT_ALLOCS, STAT_FREES,
 } from '../../src/core/layout.js';
+import { check, rng } from '../cases.js';
 
 const CK_DEPTH = 4;
 const CK_STEPS = 400000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let fnv = 0;
 function mix(v: number): void {
   fnv = Math.imul((fnv ^ v) >>> 0, 16777619) >>> 0;
 }
 const hex = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
-
-function check(v: number, what: string): number {
-  if (v < 0) throw new Error(`${what} failed: errno ${-v}`);
-  return v;
-}
 
 function stats(core: WasmPidCore): string {
   const f = core.f64();

@@ -17,120 +17,18 @@
 import { createWasmCoreSync } from '../../src/core/wasm-node.js';
 import type { PidCore } from '../../src/core/types.js';
 import { PID_MAX_LIMIT } from '../../src/core/layout.js';
+import { check, denseStep, ringStep, type Step } from '../cases.js';
 
-const LIVE = 64;
-const BATCH = 64;
-
-/** A step of `ops` operations. */
-interface Step { step: () => void; ops: number }
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function check(v: number, what: string): number {
-  if (v < 0) throw new Error(`${what} failed: errno ${-v}`);
-  return v;
-}
-
-function nsAtDepth(core: PidCore, depth: number): number {
-  let ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
-  check(core.alloc_pid(ns, 0), 'alloc_pid');
-  for (let d = 1; d <= depth; d++) {
-    ns = check(core.create_pid_namespace(ns), 'create_pid_namespace');
-    check(core.alloc_pid(ns, 0), 'alloc_pid');
-  }
-  return ns;
-}
-
-/** bench/core.ts ringCase. */
-function ring(core: PidCore, depth: number, pidMax: number, batched: boolean): Step {
-  const ns = nsAtDepth(core, depth);
-  check(core.set_pid_max(ns, pidMax), 'set_pid_max');
-  const live = new Uint32Array(LIVE);
-  for (let i = 0; i < LIVE; i++) live[i] = check(core.alloc_pid(ns, 0), 'alloc_pid');
-  if (batched) {
-    const base = core.batchPtr >>> 2;
-    const fresh = new Uint32Array(BATCH);
-    return {
-      ops: BATCH,
-      step() {
-        const got = core.alloc_pid_batch(ns, BATCH);
-        if (got !== BATCH) throw new Error('batch allocation failed');
-        const u32 = core.u32();
-        fresh.set(u32.subarray(base, base + BATCH));
-        u32.set(live, base);
-        core.free_pid_batch(BATCH);
-        live.set(fresh);
-      },
-    };
-  }
-  let head = 0;
-  return {
-    ops: 1,
-    step() {
-      const p = core.alloc_pid(ns, 0);
-      core.free_pid(live[head]);
-      live[head] = p;
-      head = (head + 1) & (LIVE - 1);
-    },
-  };
-}
-
-/** bench/core.ts denseCase. */
-function dense(core: PidCore, free: number, batched: boolean): Step {
-  const ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
-  const handles = new Uint32Array(PID_MAX_LIMIT);
-  const base = core.batchPtr >>> 2;
-  for (;;) {
-    const got = core.alloc_pid_batch(ns, 4096);
-    const u32 = core.u32();
-    for (let i = 0; i < got; i++) {
-      const p = u32[base + i];
-      handles[core.pid_nr_ns(p, ns)] = p;
-    }
-    if (got < 4096) break;
-  }
-  const r = rng(0x5eed);
-  let left = free;
-  while (left > 0) {
-    const nr = 2 + Math.floor(r() * (PID_MAX_LIMIT - 2));
-    if (handles[nr] === 0) continue;
-    core.free_pid(handles[nr]);
-    handles[nr] = 0;
-    left--;
-  }
-  if (batched) {
-    const n = Math.min(BATCH, free);
-    return {
-      ops: n,
-      step() {
-        core.alloc_pid_batch(ns, n);
-        core.free_pid_batch(n);
-      },
-    };
-  }
-  return {
-    ops: 1,
-    step() {
-      core.free_pid(core.alloc_pid(ns, 0));
-    },
-  };
-}
+/** ring / dense come from bench/cases.ts, shared with bench/core.ts. */
+const ring = (core: PidCore, depth: number, pidMax: number, batched: boolean): Step => ringStep(core, depth, pidMax, batched);
+const dense = (core: PidCore, free: number, batched: boolean): Step => denseStep(core, free, batched);
 
 /** Two pid_max calls per op, like pidcore.c's "calls" case. */
 function calls(core: PidCore): Step {
   const ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
   let sink = 0;
   return {
-    ops: 1,
+    opsPerStep: 1,
     step() {
       sink = core.pid_max(ns);
       sink = core.pid_max(ns) + (sink & 0);
@@ -189,8 +87,8 @@ function benchCase(name: string, depth: number, batched: boolean, variant: strin
     best.slice = Math.min(best.slice, x.slice);
   }
   console.log(JSON.stringify({
-    case: name, depth, batched, nsPerOp: +(best.wall / s.ops).toFixed(2), cpuNsPerOp: +(best.cpu / s.ops).toFixed(2),
-    minSliceNsPerOp: +(best.slice / s.ops).toFixed(2), variant, opsPerRep: perRep * s.ops, opsPerSlice: slice * s.ops, reps,
+    case: name, depth, batched, nsPerOp: +(best.wall / s.opsPerStep).toFixed(2), cpuNsPerOp: +(best.cpu / s.opsPerStep).toFixed(2),
+    minSliceNsPerOp: +(best.slice / s.opsPerStep).toFixed(2), variant, opsPerRep: perRep * s.opsPerStep, opsPerSlice: slice * s.opsPerStep, reps,
   }));
 }
 
