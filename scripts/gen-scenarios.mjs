@@ -1,34 +1,47 @@
 #!/usr/bin/env node
 // Random .pidns scenario generator (plain Node ESM, no dependencies).
 //
-//   node scripts/gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P]
+//   node scripts/gen-scenarios.mjs --seed S --count N --len L [--min M]
+//        [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn]
 //
-// Writes DIR/P<seed>-<i>.pidns (default DIR test/scenarios/random, P "r"),
-// each with M..L statements (default M = min(20, L)). Same seed, same files.
-// Record them with scripts/record-scenarios.sh --prune DIR (keeps only the
-// scenarios whose transcript is identical over 5 oracle runs).
+// Writes DIR/<P><S>-<III>.pidns (default DIR test/scenarios/random, P "r"),
+// each with M..L statements (default M = min(20, L)). Same arguments, same
+// files. Record them with scripts/record-scenarios.sh --prune DIR (keeps only
+// the scenarios whose transcript is identical over 5 oracle runs).
+//
+// Profiles: mixed (everything; each scenario draws its own mix: small pid_max
+// or not, nesting, threads, set_tid, kills), deep (more NEWPID, actors chosen
+// in deep namespaces, namespace-init exits), threads (many threads, texits
+// and waits), churn (allocator stress: single-threaded processes in up to
+// four nested levels with small pid_max, forks, clone3 set_tid, exits, reaps
+// by pid, lastpid/pidmax writes).
 //
 // The generator keeps a rough model of the world (tasks, processes, PID
 // namespaces, an approximate pid allocator) to pick plausible actors, targets
 // and numbers. The model is NOT a simulator: where it is wrong the scenario is
 // still valid, only less interesting. Safety does not depend on the model:
-//  * never a scenario error: no `exit` of a thread of init's process, no texit
-//    of init's last live thread (init's threads can only end by texit, which
-//    the generator tracks exactly), only defined names, valid syntax;
+//  * never a scenario error: valid syntax, only defined names; no `exit` of
+//    a thread of init's process and no texit of init's last live thread
+//    (init's threads can only end by texit; a texit of one of init's threads
+//    needs three live ones in the model, and a name whose creation may have
+//    made a thread of init is never used by exit/texit as a "failed" name);
 //  * never the two nondeterministic situations of scenario-language.md:
 //    (1) after a statement that may end several threads having children (an
 //        exit of a process with two or more such threads, a kill that may hit
 //        such a process, kill -1 / kill 0 while two or more threads have
 //        children) `wait T` for any child is no longer generated (waits for a
 //        specific pid still are);
-//    (2) once some namespace has a task whose parent is outside it (setns +
-//        fork, clone PARENT) and some namespace init has had several threads,
-//        nothing that can end a namespace init is generated any more: no exit
-//        or texit by a namespace init's threads (except a texit that leaves
-//        another thread of it alive), no SIGKILL at all;
+//    (2) once a statement may have given a task a parent outside its
+//        namespace (setns of a pid type, unshare NEWPID, clone PARENT) and a
+//        namespace init (not the root's) has tried to get a thread, nothing
+//        that can end a namespace init is generated any more: no exit or
+//        texit by a namespace init's threads (except a texit that leaves
+//        another thread of it alive), no SIGKILL at all. Both triggers are
+//        attempt-based, so a wrong model cannot hide them;
 //  * nothing out of scope or beyond the oracle: no successful clone with VM
 //    but without THREAD (such flag sets always carry NEWNS|FS, which fails),
-//    PID namespaces at most MAX_LEVEL deep (the oracle reaches 31).
+//    PID namespaces at most MAX_LEVEL (5) deep (the oracle reaches 31).
+// PIDNS_GEN_UNSAFE=1 switches the guards of (1) and (2) off, for studies.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +64,14 @@ for (let i = 2; i < process.argv.length; i++) {
   } else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (args.min === null) args.min = Math.min(20, args.len);
+if (!['mixed', 'deep', 'threads', 'churn'].includes(args.profile)) {
+  console.error(`unknown profile ${args.profile}: mixed, deep, threads or churn`);
+  process.exit(2);
+}
+if (!(args.count >= 0 && args.len >= 1 && args.min >= 1 && args.min <= args.len && Number.isFinite(args.seed))) {
+  console.error('bad --seed/--count/--len/--min');
+  process.exit(2);
+}
 
 // PIDNS_GEN_UNSAFE=1 switches the two nondeterminism guards off (to study
 // what the guards are for); such scenarios are not meant to be kept.
@@ -769,7 +790,7 @@ for (let i = 0; i < args.count; i++) {
   const body = generate(len);
   const name = `${args.prefix}${args.seed}-${String(i).padStart(3, '0')}`;
   const head = [
-    `# Random scenario ${name} (scripts/gen-scenarios.mjs --seed ${args.seed}, #${i}).`,
+    `# Random scenario ${name} (scripts/gen-scenarios.mjs --seed ${args.seed} --profile ${args.profile}, #${i}).`,
     '# Generated to exercise everything at once; recorded on the kernel and kept',
     '# only if its transcript was identical over 5 runs.',
   ];
