@@ -22,7 +22,7 @@ import { PidnsKernel } from '../src/kernel/api.js';
 import { ScenarioSession } from '../src/scenario/run.js';
 
 const SEED = Number(process.env.PIDNS_FUZZ_SEED ?? 20261129);
-const RUNS = Number(process.env.PIDNS_FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.PIDNS_FUZZ_RUNS ?? 2000);
 
 const FLAG_POOL = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
 const NSTYPES = ['pid', 'pid_for_children', 'uts', 'ipc', 'net', 'cgroup'];
