@@ -259,6 +259,8 @@ export class Kernel {
     if (!own) nsp.count++;
 
     const id = this.allocId();
+    // One read of the core's view per copy_process: alloc_pid above was the last call that can grow memory.
+    const u = this.core.u32();
     let t: Task;
     if ((flags & CLONE_THREAD) !== 0) {
       // A thread joins the caller's thread group; its real_parent is the group's.
@@ -280,14 +282,13 @@ export class Kernel {
       this.linkChild(parent, tg);
       this.linkNsMember(tg);
       // is_child_reaper: a leader whose deepest number is 1 becomes the namespace's init.
-      const u = this.core.u32();
       if (u[(pid + PID_HEADER + pidns.level * UPID_SIZE + UPID_NR) >> 2] === 1) {
         pidns.childReaper = t;
         tg.flags |= SIGNAL_UNKILLABLE;
       }
     }
     pidns.refs++;
-    this.core.u32()[(pid + PID_TASK) >> 2] = id + 1;
+    u[(pid + PID_TASK) >> 2] = id + 1;
     if (id === this.tasks.length) this.tasks.push(t);
     else this.tasks[id] = t;
     this.nrTasks++;
@@ -599,6 +600,8 @@ export class Kernel {
    * emptied, until nothing moves.
    */
   private runPending(): void {
+    // Common case (a plain exit): nothing queued and no zap waiting.
+    if (this.queued === 0 && this.zapping.length === 0) return;
     const q = this.queue;
     for (;;) {
       // do_exit may queue more processes (zap_pid_ns_processes): `queued` grows meanwhile.

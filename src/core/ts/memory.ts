@@ -46,6 +46,11 @@ export class CoreMemory {
   f64: Float64Array;
   /** Next free byte of the bump region. Invariant: HEAP_BASE ≤ bump ≤ buf.byteLength. */
   bump: number;
+  /**
+   * buf.byteLength kept in a plain field (updated by every growth), so the
+   * reservation check on each alloc_pid is a field compare, not a getter call.
+   */
+  size: number;
   /** Usable cap in bytes, rounded down to whole 64 KiB pages. */
   readonly maxBytes: number;
   /** Head of the free list of each object size (index size >> 3), 0 = empty. */
@@ -64,6 +69,7 @@ export class CoreMemory {
     this.i32 = new Int32Array(this.buf);
     this.f64 = new Float64Array(this.buf);
     this.bump = HEAP_BASE;
+    this.size = initial;
     this.freeHeads = new Int32Array(FREE_LISTS);
   }
 }
@@ -75,8 +81,13 @@ export class CoreMemory {
  * mem_alloc in that operation can fail.
  */
 export function mem_reserve(m: CoreMemory, bytes: number): boolean {
-  const need = m.bump + bytes;
-  const size = m.buf.byteLength;
+  // Common case: small enough to be inlined into the callers; growth is out of line.
+  return m.bump + bytes <= m.size || mem_grow(m, m.bump + bytes);
+}
+
+/** The slow path of mem_reserve: grow so that `need` bytes fit, or false (nothing changed). */
+function mem_grow(m: CoreMemory, need: number): boolean {
+  const size = m.size;
   if (need <= size) return true;
   if (need > m.maxBytes) return false;
   let grown = size * 2;
@@ -87,6 +98,7 @@ export function mem_reserve(m: CoreMemory, bytes: number): boolean {
   const buf = new ArrayBuffer(grown);
   new Uint8Array(buf).set(new Uint8Array(old));
   m.buf = buf;
+  m.size = grown;
   m.u32 = new Uint32Array(buf);
   m.i32 = new Int32Array(buf);
   m.f64 = new Float64Array(buf);
