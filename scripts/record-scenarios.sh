@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ ! -x "$ORACLE" ]; then
-    src=/work/shared/tools/pidns-oracle
+    src=${ORACLE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)/shared/tools/pidns-oracle}
     if [ -d "$src" ]; then
         mkdir -p /tmp/oracle && cp "$src"/* /tmp/oracle/ && (cd /tmp/oracle && ./build.sh) || exit 1
         ORACLE=/tmp/oracle/pidns-oracle
