@@ -96,9 +96,8 @@ export function fillDense(core: PidCore): { ns: number; handles: Uint32Array } {
   return { ns, handles };
 }
 
-/** pid_max 4194304 filled but `free` random pids; each operation takes the next free pid and frees it. */
-export function denseStep(core: PidCore, free: number, batched: boolean): Step {
-  const { ns, handles } = fillDense(core);
+/** Frees `free` distinct random numbers (≥ 2) of a filled map, with the PRNG seed the native port uses. */
+export function freeRandom(core: PidCore, handles: Uint32Array, free: number): void {
   const r = rng(0x5eed);
   let left = free;
   while (left > 0) {
@@ -108,6 +107,12 @@ export function denseStep(core: PidCore, free: number, batched: boolean): Step {
     handles[nr] = 0;
     left--;
   }
+}
+
+/** pid_max 4194304 filled but `free` random pids; each operation takes the next free pid and frees it. */
+export function denseStep(core: PidCore, free: number, batched: boolean): Step {
+  const { ns, handles } = fillDense(core);
+  freeRandom(core, handles, free);
   if (!batched) {
     return {
       opsPerStep: 1,

@@ -15,7 +15,7 @@ import {
   PID_MAX_LIMIT, PID_LEVEL, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED,
   STAT_ALLOCS, STAT_FREES,
 } from '../../src/core/layout.js';
-import { check, rng } from '../cases.js';
+import { check, fillDense, freeRandom, rng } from '../cases.js';
 
 const CK_DEPTH = 4;
 const CK_STEPS = 400000;
@@ -99,27 +99,8 @@ function partMix(core: WasmPidCore): string {
 
 /** The dense9999 setup of bench/core.ts and 20000 of its operations. */
 function partDense(core: WasmPidCore): string {
-  const ns = check(core.create_pid_namespace(0), 'create_pid_namespace');
-  const handles = new Uint32Array(PID_MAX_LIMIT);
-  const base = core.batchPtr >>> 2;
-  for (;;) {
-    const got = core.alloc_pid_batch(ns, 4096);
-    const u32 = core.u32();
-    for (let i = 0; i < got; i++) {
-      const p = u32[base + i];
-      handles[core.pid_nr_ns(p, ns)] = p;
-    }
-    if (got < 4096) break;
-  }
-  const r = rng(0x5eed);
-  let left = 419;
-  while (left > 0) {
-    const nr = 2 + Math.floor(r() * (PID_MAX_LIMIT - 2));
-    if (handles[nr] === 0) continue;
-    core.free_pid(handles[nr]);
-    handles[nr] = 0;
-    left--;
-  }
+  const { ns, handles } = fillDense(core);
+  freeRandom(core, handles, 419);
   fnv = 2166136261;
   for (let s = 0; s < 20000; s++) {
     const p = core.alloc_pid(ns, 0);
