@@ -32,3 +32,13 @@ export async function createKernel(opts: KernelOptions = {}): Promise<PidnsKerne
 export function runScenarioTextSync(source: string, opts: KernelOptions & RunOptions = {}): RunResult {
   return runScenario(source, createKernelSync(opts).raw, opts);
 }
+
+/** In Node, createCore reads the WASM build from build/ (the browser entry's would need fetch). */
+export async function createCore(name: CoreName = 'wasm', opts: CoreOptions = {}): Promise<PidCore> {
+  return createCoreSync(name, opts);
+}
+
+/** Run a scenario text on a fresh kernel. */
+export async function runScenarioText(source: string, opts: KernelOptions & RunOptions = {}): Promise<RunResult> {
+  return runScenarioTextSync(source, opts);
+}
