@@ -233,43 +233,50 @@ export function idr_checksum(ns: usize): u32 {
   return idr_walk(ns, true);
 }
 
+/** The first non-empty slot of an inner node at or after slot `from`, else 0. */
+function first_child_from(node: usize, from: u32): usize {
+  for (let o = from; o < 64; o++) {
+    let ch = <usize>load<u32>(slot_addr(node, o));
+    if (ch) return ch;
+  }
+  return 0;
+}
+
 /**
- * Depth-first walk in slot order using the parent pointers (no stack):
- * returns the node bytes, or (hash) an FNV-1a checksum of every node's
- * shift, offset, count and mark.
+ * The node after `node` in a depth-first walk in slot order, through the
+ * parent pointers (no stack): its first child, else the next sibling of the
+ * nearest ancestor that has one; 0 at the end.
+ */
+function idr_preorder_next(node: usize): usize {
+  if (load<u32>(node, N_SHIFT)) {
+    let ch = first_child_from(node, 0);
+    if (ch) return ch;
+  }
+  while (node) {
+    let parent = <usize>load<u32>(node, N_PARENT);
+    if (!parent) return 0;
+    let ch = first_child_from(parent, load<u32>(node, N_OFFSET) + 1);
+    if (ch) return ch;
+    node = parent;
+  }
+  return 0;
+}
+
+/**
+ * Depth-first walk in slot order: returns the node bytes, or (hash) an
+ * FNV-1a checksum of every node's shift, offset, count and mark.
  */
 function idr_walk(ns: usize, hash: bool): u32 {
   let h: u32 = 2166136261;
   let bytes: u32 = 0;
-  let node = <usize>load<u32>(ns, NS_ALLOC);
-  let next: u32 = 0; // next slot to try in `node`
-  let entered = true;
-  while (node) {
+  for (let node = <usize>load<u32>(ns, NS_ALLOC); node; node = idr_preorder_next(node)) {
     let shift = load<u32>(node, N_SHIFT);
-    if (entered) {
-      bytes += <u32>node_bytes(shift);
-      h = (h ^ shift) * 16777619;
-      h = (h ^ load<u32>(node, N_OFFSET)) * 16777619;
-      h = (h ^ load<u32>(node, N_COUNT)) * 16777619;
-      h = (h ^ load<u32>(node, N_FREE)) * 16777619;
-      h = (h ^ load<u32>(node, N_FREE + 4)) * 16777619;
-      entered = false;
-    }
-    let child: usize = 0;
-    if (shift) {
-      while (next < 64 && !child) {
-        child = <usize>load<u32>(slot_addr(node, next));
-        next++;
-      }
-    }
-    if (child) {
-      node = child;
-      next = 0;
-      entered = true;
-    } else {
-      next = load<u32>(node, N_OFFSET) + 1;
-      node = <usize>load<u32>(node, N_PARENT);
-    }
+    bytes += <u32>node_bytes(shift);
+    h = (h ^ shift) * 16777619;
+    h = (h ^ load<u32>(node, N_OFFSET)) * 16777619;
+    h = (h ^ load<u32>(node, N_COUNT)) * 16777619;
+    h = (h ^ load<u32>(node, N_FREE)) * 16777619;
+    h = (h ^ load<u32>(node, N_FREE + 4)) * 16777619;
   }
   return hash ? h : bytes;
 }
@@ -283,54 +290,33 @@ function idr_walk(ns: usize, hash: bool): u32 {
 export function idr_check(ns: usize): i32 {
   let root = <usize>load<u32>(ns, NS_ALLOC);
   let nodes: u32 = 0;
-  let node = root;
-  let next: u32 = 0;
-  let entered = true;
-  while (node) {
+  for (let node = root; node; node = idr_preorder_next(node)) {
     let shift = load<u32>(node, N_SHIFT);
-    if (entered) {
-      nodes++;
-      entered = false;
-      let free = load<u64>(node, N_FREE);
-      let count = load<u32>(node, N_COUNT);
-      if (!count) return -1; // empty nodes are freed
-      if (node == root) {
-        if (shift != IDR_ROOT_SHIFT || load<u32>(node, N_PARENT) != 0) return -2;
-        if (free & ~ROOT_FREE_INIT) return -3;
-      }
-      if (!shift) {
-        if (<u32>popcnt(~free) != count) return -4;
-      } else {
-        let c: u32 = 0;
-        for (let o: u32 = 0; o < 64; o++) {
-          let ch = <usize>load<u32>(slot_addr(node, o));
-          let want: bool;
-          if (ch) {
-            c++;
-            if (<usize>load<u32>(ch, N_PARENT) != node || load<u32>(ch, N_OFFSET) != o || load<u32>(ch, N_SHIFT) + 6 != shift) return -5;
-            want = load<u64>(ch, N_FREE) != 0;
-          } else {
-            want = node != root || o < 16;
-          }
-          if (want != (((free >> o) & 1) != 0)) return -6;
-        }
-        if (c != count) return -7;
-      }
+    nodes++;
+    let free = load<u64>(node, N_FREE);
+    let count = load<u32>(node, N_COUNT);
+    if (!count) return -1; // empty nodes are freed
+    if (node == root) {
+      if (shift != IDR_ROOT_SHIFT || load<u32>(node, N_PARENT) != 0) return -2;
+      if (free & ~ROOT_FREE_INIT) return -3;
     }
-    let child: usize = 0;
-    if (shift) {
-      while (next < 64 && !child) {
-        child = <usize>load<u32>(slot_addr(node, next));
-        next++;
-      }
-    }
-    if (child) {
-      node = child;
-      next = 0;
-      entered = true;
+    if (!shift) {
+      if (<u32>popcnt(~free) != count) return -4;
     } else {
-      next = load<u32>(node, N_OFFSET) + 1;
-      node = <usize>load<u32>(node, N_PARENT);
+      let c: u32 = 0;
+      for (let o: u32 = 0; o < 64; o++) {
+        let ch = <usize>load<u32>(slot_addr(node, o));
+        let want: bool;
+        if (ch) {
+          c++;
+          if (<usize>load<u32>(ch, N_PARENT) != node || load<u32>(ch, N_OFFSET) != o || load<u32>(ch, N_SHIFT) + 6 != shift) return -5;
+          want = load<u64>(ch, N_FREE) != 0;
+        } else {
+          want = node != root || o < 16;
+        }
+        if (want != (((free >> o) & 1) != 0)) return -6;
+      }
+      if (c != count) return -7;
     }
   }
   if (nodes != load<u32>(ns, NS_NR_PAGES)) return -1000;
