@@ -37,8 +37,15 @@ const HANDLE_LIMIT_PAGES = 32768 + 1;
 /** The builds declare a 1-page minimum (their static data fits in it). */
 const INITIAL_PAGES = 1;
 
+/** The PidCore calls that are WASM exports of the same name and signature. */
+type CoreCalls = Pick<PidCore,
+  | 'create_pid_namespace' | 'get_pid_ns' | 'put_pid_ns' | 'disable_pid_allocation'
+  | 'ns_last_pid' | 'set_ns_last_pid' | 'pid_max' | 'set_pid_max'
+  | 'alloc_pid' | 'alloc_pid_batch' | 'free_pid' | 'free_pid_batch' | 'get_pid' | 'put_pid'
+  | 'find_pid_ns' | 'pid_nr_ns'>;
+
 /** The raw exports of assembly/index.ts. */
-export interface WasmCoreExports {
+export interface WasmCoreExports extends CoreCalls {
   memory: WebAssembly.Memory;
   stats_ptr(): number;
   set_tid_ptr(): number;
@@ -46,22 +53,6 @@ export interface WasmCoreExports {
   heap_top(): number;
   simd_enabled(): number;
   debug_enabled(): number;
-  create_pid_namespace(parent: number): number;
-  get_pid_ns(ns: number): void;
-  put_pid_ns(ns: number): void;
-  disable_pid_allocation(ns: number): void;
-  ns_last_pid(ns: number): number;
-  set_ns_last_pid(ns: number, v: number): number;
-  pid_max(ns: number): number;
-  set_pid_max(ns: number, v: number): number;
-  alloc_pid(ns: number, setTidSize: number): number;
-  alloc_pid_batch(ns: number, n: number): number;
-  free_pid(pid: number): void;
-  free_pid_batch(n: number): void;
-  get_pid(pid: number): void;
-  put_pid(pid: number): void;
-  find_pid_ns(nr: number, ns: number): number;
-  pid_nr_ns(pid: number, ns: number): number;
   /** Test hook: bitmap search on [begin, end) without taking; -1 when full. */
   pidmap_search(ns: number, begin: number, end: number): number;
   /** Test hook: 0 when every page's nr_free matches its bits (pidmap cores). */
