@@ -14,7 +14,8 @@ import { main, type CliIO } from '../src/cli/main.js';
 import { parseStormArgs, stormSpecs } from '../src/cli/storm.js';
 import { stormChart } from '../src/storm/chart.js';
 import { formatTable, stormContext } from '../src/storm/report.js';
-import { ALLOCATOR_NAMES, runSpec, type RunRecord, type RunSpec } from '../src/storm/spec.js';
+import { Kernel } from '../src/kernel/kernel.js';
+import { ALLOCATOR_NAMES, makeStormCore, runSpec, type RunRecord, type RunSpec } from '../src/storm/spec.js';
 import { WORKLOADS, WORKLOAD_NAMES, type StormResult } from '../src/storm/workloads.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -69,6 +70,17 @@ describe('storm workloads', () => {
       expect(a.wordsScannedPerAlloc.mean).toBeGreaterThan(0);
     });
   }
+
+  it('every workload gives the same results with task recycling (what runSpec uses) as without', () => {
+    for (const w of WORKLOAD_NAMES) {
+      const s = spec(w, 'ts');
+      const params = { tasks: s.tasks, depth: s.depth, fill: s.fill, seed: s.seed };
+      const strip = ({ seconds, cpuSeconds, ...rest }: StormResult): Partial<StormResult> => (void seconds, void cpuSeconds, rest);
+      const plain = WORKLOADS[w].run(new Kernel(makeStormCore('ts', 'pidmap')), params);
+      const recycled = WORKLOADS[w].run(new Kernel(makeStormCore('ts', 'pidmap'), { recycle: true }), params);
+      expect(strip(recycled), w).toEqual(strip(plain));
+    }
+  });
 
   for (const allocator of ALLOCATOR_NAMES) {
     it(`allocator ${allocator}: churn and tree agree between the cores, and churn numbers do not depend on the allocator`, () => {

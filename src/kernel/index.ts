@@ -13,7 +13,8 @@ export {
   type VisibleTask,
   type Flags,
 } from './api.js';
-export { Task, ThreadGroup, PidNs, NsProxy } from './objects.js';
+export { Task, PidNs, NsProxy } from './objects.js';
+export type { ThreadGroup } from './objects.js';
 export * from './flags.js';
 export { WHY } from './why.js';
 export { formatWaitStatus } from './format.js';

@@ -98,6 +98,19 @@ const PID_ALLOCATED_MASK = ~PIDNS_ADDING >>> 0;
 /** A namespace identity as /proc/PID/ns/<type> shows it: a PidNs, or the serial of another type's namespace. */
 export type NsIdentity = PidNs | number;
 
+/** Options of the raw Kernel. */
+export interface KernelModelOptions {
+  /**
+   * Reuse released Task objects for later forks, LIFO, as the kernel's
+   * task_struct_cachep and signal_cachep slabs reuse freed objects. It saves the garbage collector most of a fork storm's work and
+   * keeps the hot objects in cache. The price: a Task handle kept past its
+   * release names whatever task reuses the object later, so only a caller
+   * that drops its handles at reaping may turn it on (the storm workloads
+   * do; the typed API and the scenario runner never do). Default false.
+   */
+  recycle?: boolean;
+}
+
 export class Kernel {
   readonly core: PidCore;
   readonly rootNs: PidNs;
@@ -121,9 +134,13 @@ export class Kernel {
   private queued = 0;
   /** Namespaces whose init waits in zap_pid_ns_processes. */
   private readonly zapping: PidNs[] = [];
+  /** Released objects waiting for reuse (KernelModelOptions.recycle). */
+  private readonly recycle: boolean;
+  private readonly taskCache: Task[] = [];
 
-  constructor(core: PidCore) {
+  constructor(core: PidCore, opts: KernelModelOptions = {}) {
     this.core = core;
+    this.recycle = opts.recycle === true;
     const h = core.create_pid_namespace(0);
     if (h < 0) throw new Error(`pidns: cannot create the root pid namespace (errno ${-h})`);
     const root = new PidNs(h, 0, null, this.nsSerial++);
@@ -132,9 +149,8 @@ export class Kernel {
     const nsp = new NsProxy(this.nsSerial++, this.nsSerial++, this.nsSerial++, this.nsSerial++, this.nsSerial++, root);
     const pid = core.alloc_pid(h, 0);
     if (pid < 0) throw new Error(`pidns: cannot allocate init's pid (errno ${-pid})`);
-    const tg = new ThreadGroup(null, null, root);
-    const t = new Task(this.allocId(), pid, tg, nsp);
-    tg.leader = t;
+    const t = new Task(this.allocId(), pid, null, nsp, root);
+    const tg = t;
     tg.threadHead = tg.threadTail = t;
     tg.nrThreads = 1;
     tg.live = 1;
@@ -182,6 +198,26 @@ export class Kernel {
   private fail(errno: number, why: string): number {
     this.why = why;
     return -errno;
+  }
+
+  /**
+   * A Task from the cache (recycle) or a new one, in the state Task's
+   * constructor gives: a thread of `tg`, or with `tg` null a new process.
+   */
+  private newTask(id: number, pid: number, tg: Task | null, nsp: NsProxy, pidns: PidNs): Task {
+    const t = this.taskCache.pop();
+    if (t === undefined) return new Task(id, pid, tg, nsp, pidns);
+    t.id = id;
+    t.pid = pid;
+    t.tg = tg ?? t;
+    t.nsproxy = nsp;
+    t.state = TASK_RUNNING;
+    // release_task left the list links null; the process fields start over.
+    t.threadHead = t.threadTail = null;
+    t.nrThreads = t.live = t.flags = t.exitStatus = t.seq = t.nrChildren = 0;
+    t.parent = null;
+    t.pidns = pidns;
+    return t;
   }
 
   private allocId(): number {
@@ -264,7 +300,7 @@ export class Kernel {
     let t: Task;
     if ((flags & CLONE_THREAD) !== 0) {
       // A thread joins the caller's thread group; its real_parent is the group's.
-      t = new Task(id, pid, ptg, nsp);
+      t = this.newTask(id, pid, ptg, nsp, pidns);
       const tail = ptg.threadTail as Task;
       tail.tnext = t;
       t.tprev = tail;
@@ -273,9 +309,8 @@ export class Kernel {
       ptg.live++;
     } else {
       const parent = (flags & CLONE_PARENT) !== 0 ? (ptg.parent as Task) : p;
-      const tg = new ThreadGroup(null, parent, pidns);
-      t = new Task(id, pid, tg, nsp);
-      tg.leader = t;
+      t = this.newTask(id, pid, null, nsp, pidns);
+      const tg = t;
       tg.threadHead = tg.threadTail = t;
       tg.nrThreads = 1;
       tg.live = 1;
@@ -807,6 +842,13 @@ export class Kernel {
       const leader = tg.leader;
       if (leader.state === TASK_ZOMBIE && tg.nrThreads === 1) this.do_notify_parent(tg);
     }
+    // An init's process is never reused: a dead namespace keeps naming its
+    // child_reaper. A released leader's stale zombie-heap entries hold an
+    // older seq, which a reuse never matches (linkChild hands out a new one).
+    if (this.recycle && (tg.flags & SIGNAL_UNKILLABLE) === 0) {
+      t.kids = null;
+      this.taskCache.push(t);
+    }
   }
 
   /**
@@ -933,7 +975,7 @@ export class Kernel {
     const heap = parent.zombies;
     this.release_task(c.leader);
     if (heap !== null && heap.keys.length > 0) {
-      if (heap.items[0] === c) heap.pop();
+      if (heap.items[0] === c && heap.keys[0] === c.seq) heap.pop();
       // Reaping by pid leaves stale entries below the top: drop them once
       // they outnumber the children (amortised O(1) per reap).
       else if (heap.keys.length > 64 && heap.keys.length > 2 * parent.tg.nrChildren) {

@@ -31,55 +31,98 @@ export const SIGCHLD_IGNORED = 4;
 export const GROUP_QUEUED = 8;
 
 /**
- * A thread (task_struct). Invariants: `tg` never changes; `pid` is the
- * thread's struct pid (core handle), valid until state TASK_DEAD; `nsproxy`
- * is null from do_exit on (exit_task_namespaces); `childHead..childTail`
- * lists the processes whose real_parent is this thread, in the kernel's
- * children-list order (ascending `ThreadGroup.seq`).
+ * A thread (task_struct) and, on a thread-group leader, its process
+ * (signal_struct plus the leader's place in its parent's children list).
+ *
+ * Differs from the kernel on purpose: the process's fields live in its
+ * leader's object instead of a separate signal_struct, and `tg` points to
+ * the leader (itself for a leader). The kernel can move the leader role
+ * (de_thread at exec), the model cannot (no exec), so the leader's object
+ * lives exactly as long as the process: it is released last. One object per
+ * single-threaded process instead of two saves memory and, on every
+ * exit and reap, a cache miss.
+ *
+ * Invariants: `tg` never changes; `pid` is the thread's struct pid (core
+ * handle), valid until state TASK_DEAD; `nsproxy` is null from do_exit on
+ * (exit_task_namespaces); `childHead..childTail` lists the processes whose
+ * real_parent is this thread, in the kernel's children-list order
+ * (ascending `seq`). The process fields below `state` are meaningful on a
+ * leader only and must be read through `t.tg`. On it: `threadHead` is the
+ * leader while it is not released; `live` counts threads in TASK_RUNNING;
+ * `nrThreads` counts unreleased threads; `nrChildren` counts the processes on
+ * the children lists of all its threads.
  */
 export class Task {
   /** Index in Kernel.tasks (also written to the struct pid's task slot as id+1); -1 once released. */
   id: number;
   /** struct pid (core handle). */
   pid: number;
-  tg: ThreadGroup;
+  /** The thread-group leader: the object that holds the process's fields. */
+  tg: Task;
   /** Thread list (signal->thread_head order: leader first, then creation order). */
   tprev: Task | null = null;
   tnext: Task | null = null;
   /**
    * The children list and zombie heap, created on the first child. Differs
    * from task_struct (which embeds the list head) for memory: most tasks of
-   * a storm never have a child, and three fewer fields make every Task 16 B
-   * smaller. childHead / childTail / zombies below read and write it.
+   * a storm never have a child, and every Task saves three fields. childHead / childTail / zombies below read and write it.
    */
   kids: TaskChildren | null = null;
   nsproxy: NsProxy | null;
   state: number = TASK_RUNNING;
 
-  constructor(id: number, pid: number, tg: ThreadGroup, nsproxy: NsProxy) {
+  // The process (leader only).
+  threadHead: Task | null = null;
+  threadTail: Task | null = null;
+  nrThreads = 0;
+  live = 0;
+  flags = 0;
+  /** Wait status once the whole group is dead (group_exit_code or the last thread's code). */
+  exitStatus = 0;
+  /** real_parent (a thread); null for the root init, whose parent is outside the model. */
+  parent: Task | null = null;
+  /** Place in parent's children list; `seq` increases along the list. */
+  sprev: Task | null = null;
+  snext: Task | null = null;
+  seq = 0;
+  nrChildren = 0;
+  /** The active pid namespace (numbers[level].ns of the leader's struct pid); the group's, on every thread. */
+  pidns: PidNs;
+  /** Membership in pidns's process list (for kill(-1) and zap_pid_ns_processes). */
+  nprev: Task | null = null;
+  nnext: Task | null = null;
+
+  /** `tg` null: a new process, whose leader this is. */
+  constructor(id: number, pid: number, tg: Task | null, nsproxy: NsProxy, pidns: PidNs) {
     this.id = id;
     this.pid = pid;
-    this.tg = tg;
+    this.tg = tg ?? this;
     this.nsproxy = nsproxy;
+    this.pidns = pidns;
+  }
+
+  /** The process's leader (the group_leader of every thread). */
+  get leader(): Task {
+    return this.tg;
   }
 
   /** children list of this thread: process leaders, oldest first. */
-  get childHead(): ThreadGroup | null {
+  get childHead(): Task | null {
     const k = this.kids;
     return k === null ? null : k.head;
   }
-  set childHead(v: ThreadGroup | null) {
+  set childHead(v: Task | null) {
     if (this.kids === null) {
       if (v === null) return;
       this.kids = new TaskChildren();
     }
     this.kids.head = v;
   }
-  get childTail(): ThreadGroup | null {
+  get childTail(): Task | null {
     const k = this.kids;
     return k === null ? null : k.tail;
   }
-  set childTail(v: ThreadGroup | null) {
+  set childTail(v: Task | null) {
     if (this.kids === null) {
       if (v === null) return;
       this.kids = new TaskChildren();
@@ -100,48 +143,17 @@ export class Task {
   }
 }
 
+/**
+ * A process, named by its leader's Task (which holds the signal_struct
+ * fields). The name marks the places that deal with whole processes.
+ */
+export type ThreadGroup = Task;
+
 /** The rarely used part of a Task (Task.kids): its children list and zombie heap. */
 export class TaskChildren {
-  head: ThreadGroup | null = null;
-  tail: ThreadGroup | null = null;
+  head: Task | null = null;
+  tail: Task | null = null;
   zombies: ZombieHeap | null = null;
-}
-
-/**
- * A process: the kernel's signal_struct plus what belongs to the thread
- * group as a whole (real_parent is the same for every thread; the children
- * list holds leaders only). Invariants: `leader` is the first thread of the
- * list while it is not released; `live` counts threads in TASK_RUNNING;
- * `nrThreads` counts unreleased threads; `nrChildren` counts the processes on
- * the children lists of all its threads.
- */
-export class ThreadGroup {
-  leader: Task;
-  threadHead: Task | null = null;
-  threadTail: Task | null = null;
-  nrThreads = 0;
-  live = 0;
-  flags = 0;
-  /** Wait status once the whole group is dead (group_exit_code or the last thread's code). */
-  exitStatus = 0;
-  /** real_parent (a thread); null for the root init, whose parent is outside the model. */
-  parent: Task | null;
-  /** Place in parent's children list; `seq` increases along the list. */
-  sprev: ThreadGroup | null = null;
-  snext: ThreadGroup | null = null;
-  seq = 0;
-  nrChildren = 0;
-  /** The active pid namespace (numbers[level].ns of the leader's struct pid). */
-  pidns: PidNs;
-  /** Membership in pidns's process list (for kill(-1) and zap_pid_ns_processes). */
-  nprev: ThreadGroup | null = null;
-  nnext: ThreadGroup | null = null;
-
-  constructor(leader: Task | null, parent: Task | null, pidns: PidNs) {
-    this.leader = leader as Task;
-    this.parent = parent;
-    this.pidns = pidns;
-  }
 }
 
 /**

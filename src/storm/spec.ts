@@ -89,11 +89,12 @@ export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
   const def = WORKLOADS[spec.workload];
   const warmup = Math.min(spec.warmup ?? WARMUP_OPS, spec.tasks);
   if (warmup > 0) {
-    const wk = new Kernel(makeStormCore(spec.core, spec.allocator));
+    const wk = new Kernel(makeStormCore(spec.core, spec.allocator), { recycle: true });
     def.run(wk, { tasks: warmup, depth: spec.depth, fill: spec.fill, seed: spec.seed ^ 0x5eed }, undefined);
   }
   const core = makeStormCore(spec.core, spec.allocator);
-  const k = new Kernel(core);
+  // The workloads drop every Task handle at reaping, so the slab-style reuse is safe here.
+  const k = new Kernel(core, { recycle: true });
   const r = def.run(k, { tasks: spec.tasks, depth: spec.depth, fill: spec.fill, seed: spec.seed }, progress);
   const rec: RunRecord = {
     name: runName(spec),
