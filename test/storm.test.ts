@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../src/cli/main.js';
 import { parseStormArgs, stormSpecs } from '../src/cli/storm.js';
 import { stormChart } from '../src/storm/chart.js';
+import { mergeRepeats } from '../src/storm/runner.js';
 import { formatTable, stormContext } from '../src/storm/report.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { ALLOCATOR_NAMES, makeStormCore, runSpec, type RunRecord, type RunSpec } from '../src/storm/spec.js';
@@ -214,6 +215,25 @@ describe('storm report', () => {
     expect(svg).toContain('wasm/ts 3.00x');
   });
 
+  it('repeated runs merge into medians, keep every sample, and must agree on the work', () => {
+    const samples = [1.0e6, 1.3e6, 0.9e6, 1.2e6, 1.1e6];
+    const m = mergeRepeats(samples.map((v) => ({ ...fakeRun('churn', 'wasm', v), peakRssBytes: v })));
+    expect(m.opsPerSec).toBe(1.1e6);
+    expect(m.nsPerOp).toBeCloseTo(1e9 / 1.1e6);
+    expect(m.seconds).toBeCloseTo(1000 / 1.1e6);
+    expect(m.peakRssBytes).toBe(1.3e6);
+    expect(m.repeats).toBe(5);
+    expect(m.samples?.opsPerSec).toEqual(samples);
+    expect(mergeRepeats([fakeRun('wide', 'ts', 2), fakeRun('wide', 'ts', 4)]).opsPerSec).toBe(3);
+    expect(() => mergeRepeats([fakeRun('wide', 'ts', 2), { ...fakeRun('wide', 'ts', 4), checksum: 2 }])).toThrow(/did the same work differently/);
+    const t = formatTable([m, fakeRun('churn', 'ts', 5e5)]).split('\n');
+    expect(t[0]).toContain('range (n)');
+    expect(t[2]).toContain('900.0k..1.30M (5)');
+    expect(t[3]).toContain('500.0k..500.0k (1)');
+    const svg = checkXml(stormChart([m]));
+    expect(svg.elements.filter((e) => e.name === 'line' && e.attrs.class === 'range').length).toBe(1);
+  });
+
   it('the table has one row per run and the WASM/TS ratio', () => {
     const t = formatTable([fakeRun('wide', 'wasm', 1.2e6), fakeRun('wide', 'ts', 4e5)]);
     const lines = t.trimEnd().split('\n');
@@ -249,6 +269,8 @@ describe('pidns storm', () => {
     [['--fill', '1.5'], /--fill wants a fraction/],
     [['--fill', '100%'], /--fill wants a fraction/],
     [['--seed', 'x'], /--seed wants a whole number/],
+    [['--repeat', '0'], /--repeat wants a whole number from 1 to 50/],
+    [['--repeat', '51'], /--repeat wants a whole number from 1 to 50/],
     [['--json'], /option '--json' needs a value/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['extra'], /unexpected argument 'extra'/],
@@ -278,6 +300,23 @@ describe('pidns storm', () => {
       'deep/wasm/8/250000', 'deep/ts/8/250000', 'wide/wasm/4/250000', 'wide/ts/4/250000',
     ]);
     expect(parseStormArgs(['--tasks', '1e4']).tasks).toBe(10000);
+    expect(parseStormArgs([]).repeat).toBe(1);
+    expect(parseStormArgs(['--repeat', '5']).repeat).toBe(5);
+  });
+
+  it('--repeat runs every spec N times and reports one merged record each', () => {
+    const json = join(dir, 'repeat.json');
+    const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
+    const cli = join(REPO, 'src', 'cli', 'main.ts');
+    const args = ['storm', '--workload', 'churn', '--core', 'ts', '--tasks', '500', '--fill', '0.5', '--repeat', '3', '--json', json];
+    const r = spawnSync(tsx, [cli, ...args], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('range (n)');
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(doc.runs.length).toBe(1);
+    expect(doc.runs[0].repeats).toBe(3);
+    expect(doc.runs[0].samples.opsPerSec.length).toBe(3);
   });
 
   it('runs each workload in a child process and writes --json and --chart', () => {

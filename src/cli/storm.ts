@@ -24,10 +24,11 @@ import {
 import { CliError, type CliIO, type Command } from './main.js';
 
 const MAX_TASKS = 100_000_000;
+const MAX_REPEAT = 50;
 
 const HELP = `usage: pidns storm [--workload W,...] [--core wasm,ts] [--allocator A,...]
                    [--tasks N] [--depth D] [--fill F] [--seed S]
-                   [--json FILE] [--chart FILE.svg]
+                   [--repeat N] [--json FILE] [--chart FILE.svg]
 
 Fork storms driven through the simulated kernel, seeded and deterministic.
 Each (workload, core, allocator) runs in its own child process; a table
@@ -50,6 +51,8 @@ options:
   --fill F           churn occupancy of pid_max 32768: ${MIN_FILL}..${MAX_FILL} or a
                      percentage such as 99.9% (default: 0.99)
   --seed S           seed of the random choices, 0..4294967295 (default: 1)
+  --repeat N         run everything N times (1..${MAX_REPEAT}), round-robin, and report
+                     the median ops/s with the slowest..fastest run (default: 1)
   --json FILE        write {context, runs} as JSON
   --chart FILE.svg   write an SVG bar chart of ops/s, WASM vs TS
   -h, --help         show this help
@@ -65,6 +68,7 @@ export interface StormArgs {
   depth: number | null;
   fill: number | null;
   seed: number;
+  repeat: number;
   json: string | null;
   chart: string | null;
 }
@@ -116,10 +120,11 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
     depth: null,
     fill: null,
     seed: 1,
+    repeat: 1,
     json: null,
     chart: null,
   };
-  const takesValue = new Set(['--workload', '--core', '--allocator', '--tasks', '--depth', '--fill', '--seed', '--json', '--chart']);
+  const takesValue = new Set(['--workload', '--core', '--allocator', '--tasks', '--depth', '--fill', '--seed', '--repeat', '--json', '--chart']);
   for (let i = 0; i < args.length; i++) {
     let opt = args[i];
     let v: string | undefined;
@@ -146,6 +151,7 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
       case '--depth': a.depth = integer(opt, v, 0, MAX_DEPTH); break;
       case '--fill': a.fill = fraction(opt, v); break;
       case '--seed': a.seed = integer(opt, v, 0, 0xffffffff); break;
+      case '--repeat': a.repeat = integer(opt, v, 1, MAX_REPEAT); break;
       case '--json': a.json = v; break;
       case '--chart': a.chart = v; break;
     }
@@ -210,6 +216,7 @@ export const stormCommand: Command = {
     io.stdout(formatContext(context));
     let failed = 0;
     const runs = await runAll(specs, {
+      repeat: a.repeat,
       onError: (spec, message) => {
         failed++;
         io.stderr(`pidns: storm: ${spec.workload} on ${spec.core}/${spec.allocator} failed: ${message}\n`);

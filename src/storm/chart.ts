@@ -46,7 +46,8 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
   }
   const allocators = new Set(runs.map((r) => r.allocator));
   const ratios = wasmTsRatios(runs);
-  const { top, step } = niceScale(Math.max(0, ...runs.map((r) => r.opsPerSec)));
+  const highest = (r: RunRecord): number => Math.max(r.opsPerSec, ...(r.samples?.opsPerSec ?? []));
+  const { top, step } = niceScale(Math.max(0, ...runs.map(highest)));
   const groupW = (n: number): number => n * BAR_W + (n - 1) * BAR_GAP;
   let contentW = 0;
   for (const g of groups.values()) contentW += groupW(g.length) + GROUP_GAP;
@@ -89,7 +90,18 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
       o.push(
         `<rect class="bar" data-run="${esc(r.name)}" x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${BAR_W}" height="${h.toFixed(1)}" fill="${colour}"><title>${esc(`${r.name}: ${formatRate(r.opsPerSec)} ${r.opUnit}/s`)}</title></rect>`,
       );
-      o.push(`<text x="${(bx + BAR_W / 2).toFixed(1)}" y="${(by - 4).toFixed(1)}" text-anchor="middle" font-size="10">${esc(formatRate(r.opsPerSec))}</text>`);
+      // Repeated runs: the bar is the median, a whisker spans the slowest to the fastest run.
+      let labelY = by - 4;
+      const samples = r.samples?.opsPerSec;
+      if (samples && samples.length > 1) {
+        const cx = (bx + BAR_W / 2).toFixed(1);
+        const y0 = y(Math.min(...samples));
+        const y1 = y(Math.max(...samples));
+        o.push(`<line class="range" x1="${cx}" y1="${y0.toFixed(1)}" x2="${cx}" y2="${y1.toFixed(1)}" stroke="#222"/>`);
+        for (const yy of [y0, y1]) o.push(`<line x1="${(bx + BAR_W / 2 - 5).toFixed(1)}" y1="${yy.toFixed(1)}" x2="${(bx + BAR_W / 2 + 5).toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#222"/>`);
+        labelY = Math.min(labelY, y1 - 4);
+      }
+      o.push(`<text x="${(bx + BAR_W / 2).toFixed(1)}" y="${labelY.toFixed(1)}" text-anchor="middle" font-size="10">${esc(formatRate(r.opsPerSec))}</text>`);
       const sub = allocators.size > 1 ? `${r.core}/${r.allocator}` : r.core;
       o.push(`<text x="${(bx + BAR_W / 2).toFixed(1)}" y="${TOP + PLOT_H + 13}" text-anchor="middle" font-size="10">${esc(sub)}</text>`);
     }

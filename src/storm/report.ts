@@ -92,8 +92,18 @@ function formatCount(n: number): string {
 /** The table: one row per run, columns aligned. */
 export function formatTable(runs: readonly RunRecord[]): string {
   const ratios = wasmTsRatios(runs);
+  // With repeats: ops/s is the median, and a column shows the slowest..fastest run.
+  const repeated = runs.some((r) => (r.samples?.opsPerSec.length ?? 0) > 1);
   const head = ['workload', 'core', 'allocator', 'depth', 'ops', 'op', 'ops/s', 'ns/op', 'ops/cpu-s', 'words/alloc', 'max', 'peak RSS', 'wasm/ts'];
   const right = [false, false, false, true, true, false, true, true, true, true, true, true, true];
+  if (repeated) {
+    head.splice(7, 0, 'range (n)');
+    right.splice(7, 0, true);
+  }
+  const range = (r: RunRecord): string => {
+    const s = r.samples?.opsPerSec ?? [r.opsPerSec];
+    return `${formatRate(Math.min(...s))}..${formatRate(Math.max(...s))} (${s.length})`;
+  };
   const rows = runs.map((r) => [
     r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
     r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
@@ -109,6 +119,7 @@ export function formatTable(runs: readonly RunRecord[]): string {
     formatBytes(r.peakRssBytes),
     ratios.has(r.name) ? `${(ratios.get(r.name) as number).toFixed(2)}x` : '-',
   ]);
+  if (repeated) runs.forEach((r, i) => rows[i].splice(7, 0, range(r)));
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (right[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();

@@ -29,6 +29,13 @@ interface CliProgress {
 export interface RunnerOptions {
   /** Show progress bars (default: when stderr is a TTY). */
   progress?: boolean;
+  /**
+   * Run the whole list this many times, round-robin (every spec once, then
+   * again), so that a slow spell of a shared machine spreads over all specs
+   * instead of hitting one; the records of a spec are then merged
+   * (mergeRepeats). Default 1.
+   */
+  repeat?: number;
   /** A run that failed: its spec and the worker's message. */
   onError?: (spec: RunSpec, message: string) => void;
 }
@@ -65,8 +72,59 @@ export function runInChild(spec: RunSpec, onProgress?: (done: number) => void): 
   });
 }
 
-/** Run every spec in turn; failed runs are reported through onError and left out. */
+/**
+ * Run every spec in turn (`repeat` rounds); failed runs are reported through
+ * onError and left out. With repeats, one merged record per spec.
+ */
 export async function runAll(specs: readonly RunSpec[], opts: RunnerOptions = {}): Promise<RunRecord[]> {
+  const repeat = opts.repeat ?? 1;
+  if (repeat <= 1) return runList(specs, opts);
+  const rounds: RunSpec[] = [];
+  for (let i = 0; i < repeat; i++) rounds.push(...specs);
+  const records = await runList(rounds, opts);
+  const bySpec = new Map<string, RunRecord[]>();
+  for (const r of records) bySpec.set(r.name, [...(bySpec.get(r.name) ?? []), r]);
+  const out: RunRecord[] = [];
+  for (const group of bySpec.values()) out.push(mergeRepeats(group));
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * One record for repeated runs of one spec: the timings are the medians,
+ * peak RSS the largest, `samples` keeps every run's ops/s (in run order).
+ * The work of a run is deterministic, so every count and the checksum must
+ * agree between the repeats; a disagreement is a bug and throws.
+ */
+export function mergeRepeats(group: readonly RunRecord[]): RunRecord {
+  const first = group[0];
+  for (const r of group) {
+    if (r.checksum !== first.checksum || r.ops !== first.ops || r.allocs !== first.allocs) {
+      throw new Error(`storm: ${first.name}: repeated runs did the same work differently (checksums ${first.checksum}, ${r.checksum})`);
+    }
+  }
+  if (group.length === 1) return first;
+  const seconds = median(group.map((r) => r.seconds));
+  const cpuSeconds = median(group.map((r) => r.cpuSeconds));
+  return {
+    ...first,
+    seconds,
+    opsPerSec: median(group.map((r) => r.opsPerSec)),
+    nsPerOp: median(group.map((r) => r.nsPerOp)),
+    cpuSeconds,
+    opsPerCpuSec: median(group.map((r) => r.opsPerCpuSec)),
+    peakRssBytes: Math.max(...group.map((r) => r.peakRssBytes)),
+    repeats: group.length,
+    samples: { opsPerSec: group.map((r) => r.opsPerSec) },
+  };
+}
+
+async function runList(specs: readonly RunSpec[], opts: RunnerOptions): Promise<RunRecord[]> {
   const showBar = opts.progress ?? Boolean(process.stderr.isTTY);
   let multi: MultiBar | null = null;
   if (showBar) {

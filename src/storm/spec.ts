@@ -73,6 +73,10 @@ export interface RunRecord {
   maxLive: number;
   allocs: number;
   checksum: number;
+  /** With `--repeat N` (N > 1): how many runs the timings above are the medians of. */
+  repeats?: number;
+  /** With `--repeat N`: every run's ops/s, in run order. */
+  samples?: { opsPerSec: number[] };
 }
 
 export function runName(s: RunSpec): string {
