@@ -3,12 +3,12 @@
  * and with occupancy (the allocator's scan). Every point runs in its own
  * child process through the same runner as `pidns storm`.
  *
- *   npx tsx bench/storm.ts [--quick] [--core wasm,ts] [--allocator A,...] [--json FILE] [--chart FILE.svg]
+ *   npx tsx bench/storm.ts [--quick] [--core wasm,ts] [--allocator A,...] [--repeat N] [--json FILE] [--chart FILE.svg]
  *
  * Points (named storm/CORE/ALLOCATOR/WORKLOAD/depth=D[/fill=F]):
  *   deep   fork+exit+wait cycles at depth 1, 4, 8, 16, 32
  *   churn  pid_max 32768 at depth 4 filled to 90, 99, 99.9 and 99.99 %
- * Prints the `pidns storm` table; --json / --chart as in `pidns storm`.
+ * Prints the `pidns storm` table; --repeat / --json / --chart as in `pidns storm`.
  */
 import { writeFileSync } from 'node:fs';
 import { ALLOCATOR_NAMES, type AllocatorName, type CoreName } from '../src/core/types.js';
@@ -46,7 +46,13 @@ for (const allocator of allocators) {
 
 const context = stormContext(`bench/storm.ts ${process.argv.slice(2).join(' ')}`.trim());
 process.stdout.write(formatContext(context));
+const repeat = Number(option('--repeat') ?? 1);
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) {
+  process.stderr.write(`bench/storm: --repeat wants a whole number from 1 to 50\n`);
+  process.exit(1);
+}
 const runs = await runAll(specs, {
+  repeat,
   onError: (s, m) => process.stderr.write(`bench/storm: ${s.workload} depth=${s.depth} on ${s.core} failed: ${m}\n`),
 });
 process.stdout.write(formatTable(runs));
