@@ -26,6 +26,10 @@
  * - RLIMIT_NPROC, threads-max, cgroups, credentials, user namespaces,
  *   ptrace, stop/continue and process groups other than init's are not
  *   modelled (every task runs as root in init's process group).
+ * - A process's signal_struct fields live in its leader's Task (objects.ts):
+ *   the model has no exec, so the leader never changes and is released last.
+ * - With KernelModelOptions.recycle, released Task objects are reused by
+ *   later forks (the slab caches' LIFO reuse); the storm workloads use it.
  * - A clone with VM or SIGHAND but without THREAD (out of the language's
  *   scope when it succeeds) makes a plain process: sharing an mm or a
  *   sighand between processes is not modelled, so a later unshare(VM /
