@@ -8,12 +8,22 @@
  * with free space. Nodes are allocated on demand by take (xas_create) and
  * freed when they become empty (xas_delete_node), as the kernel does.
  *
+ * The height follows the largest number, as the kernel's does: the first
+ * take makes a root just tall enough for its number (radix_tree_extend on
+ * an empty tree: shift 0 covers 0..63, 6 covers 0..4095, 12 covers
+ * 0..262143, 18 covers the rest of PID_MAX_LIMIT); a take beyond the root's
+ * range puts new roots on top, the old root in slot 0 (radix_tree_extend);
+ * a release whose freed nodes end at the root shrinks the tree while the
+ * root's only child is in slot 0 (delete_node → radix_tree_shrink; a leaf
+ * root stays, as the IDR never shrinks to entry 0). Everything beyond the
+ * root's range is free.
+ *
  * Deliberate differences from the kernel:
- *   - Fixed height: the root is always a shift-18 node (4 levels: shifts 18,
- *     12, 6, 0, covering 2^24 ≥ PID_MAX_LIMIT; only root slots 0..15 are in
- *     range, the mark of slots 16..63 is kept clear). The kernel grows and
- *     shrinks the height with the largest index (xas_expand/xas_shrink), so
- *     it has fewer nodes while all pids are small; the numbering is the same.
+ *   - The search is xas_find_marked-style (descend along x, climb to the next
+ *     marked slot, descend through the lowest marks), where 6.18's
+ *     idr_get_free descends into a sibling without reading the parent's
+ *     mark and so may visit a full subtree first: the number found is the
+ *     same, the work counters are ours (below).
  *   - A leaf (shift 0) node has no slots: the entries (struct pid pointers)
  *     live in the lookup table (lookup.ts), so a leaf is its header and mark.
  *     Node sizes are therefore IDR_NODE_BYTES / IDR_LEAF_BYTES, not the
@@ -44,13 +54,14 @@ const N_FREE: i32 = 16;
 const N_SLOTS: usize = 24;
 export const IDR_NODE_BYTES: i32 = 24 + 64 * 4; // 280
 export const IDR_LEAF_BYTES: i32 = 24;
-export const IDR_ROOT_SHIFT: u32 = 18;
-/** Root slots in range: PID_MAX_LIMIT >> IDR_ROOT_SHIFT = 16. */
-const ROOT_FREE_INIT: u64 = 0xFFFF;
+/** The tallest root: shift 18 covers 2^24 ≥ PID_MAX_LIMIT. */
+export const IDR_MAX_SHIFT: u32 = 18;
 const ALL: u64 = 0xFFFFFFFFFFFFFFFF;
-const NONE: u32 = 0xFFFFFFFF;
-/** Worst case one take allocates: root + two internal nodes + a leaf. */
-export const IDR_TAKE_WORST_BYTES: i32 = 3 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
+/**
+ * Worst case one take allocates: a leaf root grown to shift 18 (three new
+ * roots), then two inner nodes and a leaf below it.
+ */
+export const IDR_TAKE_WORST_BYTES: i32 = 5 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
 
 // @ts-ignore: decorator
 @inline function slot_addr(node: usize, o: u32): usize {
@@ -66,7 +77,7 @@ function new_node(ns: usize, parent: usize, offset: u32, shift: u32): usize {
   store<u32>(n, <u32>parent, N_PARENT);
   store<u32>(n, offset, N_OFFSET);
   store<u32>(n, shift, N_SHIFT);
-  store<u64>(n, parent ? ALL : ROOT_FREE_INIT, N_FREE);
+  store<u64>(n, ALL, N_FREE); // all_tag_set(IDR_FREE)
   store<u32>(ns, load<u32>(ns, NS_NR_PAGES) + 1, NS_NR_PAGES);
   stat_add(STAT_PAGES_ALLOCATED, 1);
   return n;
@@ -87,10 +98,22 @@ export function idr_init(ns: usize): void {
 export function idr_take(ns: usize, nr: u32): void {
   let node = <usize>load<u32>(ns, NS_ALLOC);
   if (!node) {
-    node = new_node(ns, 0, 0, IDR_ROOT_SHIFT);
+    node = new_node(ns, 0, 0, shift_for(nr));
     store<u32>(ns, <u32>node, NS_ALLOC);
   }
-  for (let s = IDR_ROOT_SHIFT; s > 0; s -= 6) {
+  let top = load<u32>(node, N_SHIFT);
+  // radix_tree_extend: new roots on top while nr is beyond the root's range.
+  while (nr > max_index(top)) {
+    let root = new_node(ns, 0, 0, top + 6);
+    store<u32>(slot_addr(root, 0), <u32>node);
+    store<u32>(root, 1, N_COUNT);
+    if (!load<u64>(node, N_FREE)) store<u64>(root, ALL & ~(<u64>1), N_FREE);
+    store<u32>(node, <u32>root, N_PARENT);
+    store<u32>(ns, <u32>root, NS_ALLOC);
+    node = root;
+    top += 6;
+  }
+  for (let s = top; s > 0; s -= 6) {
     let o = (nr >> s) & 63;
     let sa = slot_addr(node, o);
     let child = <usize>load<u32>(sa);
@@ -115,40 +138,78 @@ export function idr_take(ns: usize, nr: u32): void {
   }
 }
 
+/** The largest number a root of `shift` covers (shift_maxindex). */
+// @ts-ignore: decorator
+@inline function max_index(shift: u32): u32 {
+  return (<u32>64 << shift) - 1;
+}
+
+/** The shift of the smallest root whose range holds nr. */
+// @ts-ignore: decorator
+@inline function shift_for(nr: u32): u32 {
+  let s: u32 = 0;
+  while (nr > max_index(s)) s += 6;
+  return s;
+}
+
 /** The leaf node holding nr, or 0. */
 function idr_leaf(ns: usize, nr: u32): usize {
   let node = <usize>load<u32>(ns, NS_ALLOC);
-  for (let s = IDR_ROOT_SHIFT; s > 0 && node; s -= 6) node = <usize>load<u32>(slot_addr(node, (nr >> s) & 63));
+  if (!node) return 0;
+  let s = load<u32>(node, N_SHIFT);
+  if (nr > max_index(s)) return 0;
+  for (; s > 0 && node; s -= 6) node = <usize>load<u32>(slot_addr(node, (nr >> s) & 63));
   return node;
 }
 
 /**
- * release(ns, nr): idr_remove — set the leaf bit; a node that became empty
- * is freed and unlinked (xas_delete_node, up to the root); a mark that
- * turned non-zero sets the parent's bit (and so on up).
+ * release(ns, nr): idr_remove → __radix_tree_delete. node_tag_set: the
+ * leaf bit is set and each ancestor's bit while it was clear; then the
+ * leaf's count drops and delete_node frees every node left empty, up the
+ * tree, clearing its parent's slot (whose mark the tag walk set). When the
+ * first node left non-empty is the root, radix_tree_shrink lowers the tree
+ * while the root (not a leaf) has one child, in slot 0.
  */
 export function idr_release(ns: usize, nr: u32): void {
-  let node = idr_leaf(ns, nr);
-  if (DEBUG) assert(node != 0, "idr_release: no leaf");
-  let old = load<u64>(node, N_FREE);
-  if (DEBUG) assert(((old >> (nr & 63)) & 1) == 0, "idr_release: number not taken");
-  store<u64>(node, old | (<u64>1 << (nr & 63)), N_FREE);
+  let leaf = idr_leaf(ns, nr);
+  if (DEBUG) assert(leaf != 0, "idr_release: no leaf");
+  if (DEBUG) assert(((load<u64>(leaf, N_FREE) >> (nr & 63)) & 1) == 0, "idr_release: number not taken");
+  let node = leaf;
+  let o = nr & 63;
+  while (node) {
+    let free = load<u64>(node, N_FREE);
+    if ((free >> o) & 1) break;
+    store<u64>(node, free | (<u64>1 << o), N_FREE);
+    o = load<u32>(node, N_OFFSET);
+    node = <usize>load<u32>(node, N_PARENT);
+  }
+  node = leaf;
   store<u32>(node, load<u32>(node, N_COUNT) - 1, N_COUNT);
-  while (true) {
+  while (!load<u32>(node, N_COUNT)) {
     let parent = <usize>load<u32>(node, N_PARENT);
-    let o = load<u32>(node, N_OFFSET);
-    if (!load<u32>(node, N_COUNT)) {
-      free_block(node, node_bytes(load<u32>(node, N_SHIFT)));
-      store<u32>(ns, load<u32>(ns, NS_NR_PAGES) - 1, NS_NR_PAGES);
-      if (!parent) { store<u32>(ns, 0, NS_ALLOC); return; }
-      store<u32>(slot_addr(parent, o), 0);
-      store<u32>(parent, load<u32>(parent, N_COUNT) - 1, N_COUNT);
-    } else if (old != 0 || !parent) {
-      return;
-    }
-    old = load<u64>(parent, N_FREE);
-    store<u64>(parent, old | (<u64>1 << o), N_FREE);
+    o = load<u32>(node, N_OFFSET);
+    free_block(node, node_bytes(load<u32>(node, N_SHIFT)));
+    store<u32>(ns, load<u32>(ns, NS_NR_PAGES) - 1, NS_NR_PAGES);
+    if (!parent) { store<u32>(ns, 0, NS_ALLOC); return; }
+    store<u32>(slot_addr(parent, o), 0);
+    store<u32>(parent, load<u32>(parent, N_COUNT) - 1, N_COUNT);
     node = parent;
+  }
+  if (!load<u32>(node, N_PARENT)) idr_shrink(ns);
+}
+
+/** radix_tree_shrink: while the root is inner with a single child in slot 0, that child becomes the root. */
+function idr_shrink(ns: usize): void {
+  while (true) {
+    let root = <usize>load<u32>(ns, NS_ALLOC);
+    let shift = load<u32>(root, N_SHIFT);
+    if (!shift || load<u32>(root, N_COUNT) != 1) return;
+    let child = <usize>load<u32>(slot_addr(root, 0));
+    if (!child) return;
+    store<u32>(child, 0, N_PARENT);
+    store<u32>(ns, <u32>child, NS_ALLOC);
+    free_block(root, <usize>IDR_NODE_BYTES);
+    store<u32>(ns, load<u32>(ns, NS_NR_PAGES) - 1, NS_NR_PAGES);
   }
 }
 
@@ -159,18 +220,22 @@ export function idr_busy(ns: usize, nr: u32): bool {
 }
 
 /**
- * First free number ≥ x (xas_find_marked(IDR_FREE) from x), or NONE:
+ * First free number ≥ x (xas_find_marked(IDR_FREE) from x); everything
+ * beyond the root's range is free, so there always is one:
  *   1. descend along x while the slot of x is marked free; an empty slot or
  *      a free leaf bit answers x;
  *   2. at the node where x's slot is not free, look for a marked slot after
  *      it, climbing to the parent (slot after this node's offset) while none;
+ *      climbing out of the root answers the first number beyond its range;
  *   3. descend through the lowest marked slot of each node (the mark
  *      guarantees success); an empty slot answers its first number.
  */
 function idr_find(ns: usize, x: u32): u32 {
   let node = <usize>load<u32>(ns, NS_ALLOC);
   if (!node) return x; // empty tree: no counters (nothing examined)
-  let s = IDR_ROOT_SHIFT;
+  let top = load<u32>(node, N_SHIFT);
+  if (x > max_index(top)) return x; // beyond the root's range: free, nothing examined
+  let s = top;
   let nodes: u32 = 1;
   let words: u32 = 0;
   let o: u32 = 0;
@@ -190,7 +255,8 @@ function idr_find(ns: usize, x: u32): u32 {
   let bits: u64 = o == 63 ? 0 : free & (ALL << (o + 1));
   while (!bits) {
     let parent = <usize>load<u32>(node, N_PARENT);
-    if (!parent) { stat_add(STAT_PAGES_TOUCHED, <f64>nodes); stat_add(STAT_WORDS_SCANNED, <f64>words); return NONE; }
+    // Nothing free at or after x in the tree: the first number beyond the root's range.
+    if (!parent) { stat_add(STAT_PAGES_TOUCHED, <f64>nodes); stat_add(STAT_WORDS_SCANNED, <f64>words); return max_index(top) + 1; }
     o = load<u32>(node, N_OFFSET);
     node = parent;
     s += 6;
@@ -297,8 +363,9 @@ export function idr_check(ns: usize): i32 {
     let count = load<u32>(node, N_COUNT);
     if (!count) return -1; // empty nodes are freed
     if (node == root) {
-      if (shift != IDR_ROOT_SHIFT || load<u32>(node, N_PARENT) != 0) return -2;
-      if (free & ~ROOT_FREE_INIT) return -3;
+      if (shift > IDR_MAX_SHIFT || shift % 6 || load<u32>(node, N_PARENT) != 0) return -2;
+      // radix_tree_shrink left nothing to do: an inner root with one child in slot 0 would have been lowered.
+      if (shift && count == 1 && load<u32>(slot_addr(node, 0))) return -3;
     }
     if (!shift) {
       if (<u32>popcnt(~free) != count) return -4;
@@ -312,7 +379,7 @@ export function idr_check(ns: usize): i32 {
           if (<usize>load<u32>(ch, N_PARENT) != node || load<u32>(ch, N_OFFSET) != o || load<u32>(ch, N_SHIFT) + 6 != shift) return -5;
           want = load<u64>(ch, N_FREE) != 0;
         } else {
-          want = node != root || o < 16;
+          want = true; // an empty slot is free space
         }
         if (want != (((free >> o) & 1) != 0)) return -6;
       }

@@ -77,27 +77,32 @@ describe('allocator selection', () => {
 describe.each(backends)('allocator lab: $name', (backend) => {
   const make = (a: AllocatorName) => variant(backend, a).make();
 
-  it('idr: a fresh namespace has an empty tree; the first take builds the 4-node path, the last release frees it', () => {
+  it('idr: the tree grows with the largest number (radix_tree_extend) and shrinks back (radix_tree_shrink)', () => {
     const c = make('idr');
     const r = c.create_pid_namespace(0);
     expect(field(c, r, NS_ALLOC)).toBe(0);
     expect(c.allocator_bytes(r)).toBe(0);
-    // empty tree: the search examines nothing
-    expect(delta(c, () => expect(forkNr(c, r)).toBe(1))).toEqual({ words: 0, pages: 0, allocated: 4 });
-    expect(field(c, r, NS_NR_PAGES)).toBe(4);
-    expect(c.allocator_bytes(r)).toBe(3 * 280 + 24);
-    // second: root → shift 12 → shift 6 → leaf, each mark read once
+    // empty tree: the search examines nothing; pid 1 needs only a leaf root (shift 0 covers 0..63)
+    expect(delta(c, () => expect(forkNr(c, r)).toBe(1))).toEqual({ words: 0, pages: 0, allocated: 1 });
+    expect(field(c, r, NS_NR_PAGES)).toBe(1);
+    expect(c.allocator_bytes(r)).toBe(24);
+    // second: the leaf root's mark, read once
     let p2 = 0;
-    expect(delta(c, () => { p2 = c.alloc_pid(r, 0); })).toEqual({ words: 4, pages: 4, allocated: 0 });
+    expect(delta(c, () => { p2 = c.alloc_pid(r, 0); })).toEqual({ words: 1, pages: 1, allocated: 0 });
     expect(c.check_allocator(r)).toBe(0);
-    // a number in another root slot makes 3 more nodes; freeing it frees them again
+    // 300000 is beyond the leaf root (free, nothing read); the take puts roots of shift 6, 12 and 18
+    // on top (the old root in slot 0 of each), then makes the shift-12, shift-6 and leaf nodes below.
     expect(c.set_ns_last_pid(r, 300000 - 1)).toBe(0);
     let far = 0;
-    expect(delta(c, () => { far = c.alloc_pid(r, 0); })).toMatchObject({ allocated: 3 });
+    expect(delta(c, () => { far = c.alloc_pid(r, 0); })).toEqual({ words: 0, pages: 0, allocated: 6 });
     expect(c.pid_nr_ns(far, r)).toBe(300000);
     expect(field(c, r, NS_NR_PAGES)).toBe(7);
+    expect(c.allocator_bytes(r)).toBe(5 * 280 + 2 * 24);
+    expect(c.check_allocator(r)).toBe(0);
+    // freeing it empties its path up to the root, which then has one child in slot 0: shrink to the leaf
     c.free_pid(far);
-    expect(field(c, r, NS_NR_PAGES)).toBe(4);
+    expect(field(c, r, NS_NR_PAGES)).toBe(1);
+    expect(c.allocator_bytes(r)).toBe(24);
     expect(c.check_allocator(r)).toBe(0);
     c.free_pid(p2);
     const init = c.find_pid_ns(1, r);
@@ -105,6 +110,20 @@ describe.each(backends)('allocator lab: $name', (backend) => {
     expect(field(c, r, NS_ALLOC)).toBe(0);
     expect(field(c, r, NS_NR_PAGES)).toBe(0);
     expect(c.allocator_bytes(r)).toBe(0);
+  });
+
+  it('idr: a release that leaves the root other children does not shrink it', () => {
+    const c = make('idr');
+    const r = c.create_pid_namespace(0);
+    const pids = fill(c, r, 200); // 1..200: root shift 6 with leaves 0..3
+    expect(field(c, r, NS_NR_PAGES)).toBe(5);
+    for (let i = 63; i < 127; i++) c.free_pid(pids[i]); // 64..127: leaf 1 freed, root keeps slots 0, 2, 3
+    expect(field(c, r, NS_NR_PAGES)).toBe(4);
+    expect(c.check_allocator(r)).toBe(0);
+    for (let i = 127; i < 200; i++) c.free_pid(pids[i]); // leaves 2 and 3 go: slot 0 alone, shrink to it
+    expect(field(c, r, NS_NR_PAGES)).toBe(1);
+    expect(c.check_allocator(r)).toBe(0);
+    expect(c.alloc_search(r, 1, PID_MAX_LIMIT)).toBe(64);
   });
 
   it('hbm: number 0 and leaf block 0 exist from creation; leaves are made lazily and kept', () => {
@@ -128,12 +147,13 @@ describe.each(backends)('allocator lab: $name', (backend) => {
     // pidmap: words 125..127 (3) then 9..15 (7), one page each: 10 words, 2 pages.
     // hbm: L0 w62, L1 w0, L2 w0 (bit 1 free), down L1 w1, L0 w64 → 4096 ≥ end: 5 words;
     //      then L0 w4, L1 w0 (bit 7), L0 w7 → 500: 3 words. Pages 2 + 2.
-    // idr: root, shift-12, shift-6 (slot 62 full), climb to shift-12 (slot 1 empty → 4096): 4 words, 3 nodes;
-    //      then root, shift-12, shift-6 (slot 4 full, slot 7 free), leaf 7 → 500: 4 words, 4 nodes.
+    // idr: numbers ≤ 4095 make a 2-level tree (root shift 6). Root slot 62 full, no mark after it: climbing out
+    //      of the root answers 4096 (beyond its range) ≥ end: 1 word, 1 node;
+    //      then root slot 4 full, slot 7 marked, leaf 7 → 500: 2 words, 2 nodes.
     const want: Record<AllocatorName, { words: number; pages: number; allocated: number }> = {
       pidmap: { words: 10, pages: 2, allocated: 0 },
       hbm: { words: 8, pages: 4, allocated: 0 },
-      idr: { words: 8, pages: 7, allocated: 0 },
+      idr: { words: 3, pages: 3, allocated: 0 },
     };
     for (const a of ALLOCATOR_NAMES) {
       const c = make(a);

@@ -1,8 +1,8 @@
 /**
  * TS twin of assembly/idr.ts — the `idr` allocator: the 4.15+ kernel's IDR
- * (lib/idr.c, lib/xarray.c) as a radix tree of 64-slot nodes with the
- * IDR_FREE mark, fixed height 4 (root shift 18), nodes made on demand and
- * freed when empty. Same node layout, search and work counters as the WASM
+ * (lib/idr.c, lib/radix-tree.c) as a radix tree of 64-slot nodes with the
+ * IDR_FREE mark, whose height follows the largest number (extend on take,
+ * shrink on release), nodes made on demand and freed when empty. Same node layout, search and work counters as the WASM
  * core; see the header of assembly/idr.ts for the deliberate differences
  * from the kernel. The u64 IDR_FREE mark is an (lo, hi) i32 pair.
  */
@@ -19,10 +19,19 @@ const N_FREE = 4; // lo; hi at 5
 const N_SLOTS = 6;
 export const IDR_NODE_BYTES = 24 + 64 * 4;
 export const IDR_LEAF_BYTES = 24;
-export const IDR_ROOT_SHIFT = 18;
-export const IDR_TAKE_WORST_BYTES = 3 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
-const ROOT_FREE_LO = 0xffff;
-const NONE = -1;
+export const IDR_MAX_SHIFT = 18;
+export const IDR_TAKE_WORST_BYTES = 5 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
+
+/** shift_maxindex: the largest number a root of `shift` covers. */
+function maxIndex(shift: number): number {
+  return (64 << shift) - 1; // shift ≤ 18: fits an int32
+}
+/** The shift of the smallest root whose range holds nr. */
+function shiftFor(nr: number): number {
+  let s = 0;
+  while (nr > maxIndex(s)) s += 6;
+  return s;
+}
 
 function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
@@ -52,8 +61,8 @@ function new_node(m: CoreMemory, ns: number, parent: number, offset: number, shi
   i32[n + N_PARENT] = parent;
   i32[n + N_OFFSET] = offset;
   i32[n + N_SHIFT] = shift;
-  i32[n + N_FREE] = parent !== 0 ? -1 : ROOT_FREE_LO;
-  i32[n + N_FREE + 1] = parent !== 0 ? -1 : 0;
+  i32[n + N_FREE] = -1; // all_tag_set(IDR_FREE)
+  i32[n + N_FREE + 1] = -1;
   i32[(ns + NS_NR_PAGES) >> 2]++;
   m.f64[STATS + STAT_PAGES_ALLOCATED] += 1;
   return node;
@@ -67,10 +76,24 @@ export function idr_init(m: CoreMemory, ns: number): void {
 export function idr_take(m: CoreMemory, ns: number, nr: number): void {
   let node = m.i32[(ns + NS_ALLOC) >> 2];
   if (node === 0) {
-    node = new_node(m, ns, 0, 0, IDR_ROOT_SHIFT);
+    node = new_node(m, ns, 0, 0, shiftFor(nr));
     m.i32[(ns + NS_ALLOC) >> 2] = node;
   }
-  for (let s = IDR_ROOT_SHIFT; s > 0; s -= 6) {
+  let top = m.i32[(node >> 2) + N_SHIFT];
+  // radix_tree_extend: new roots on top while nr is beyond the root's range.
+  while (nr > maxIndex(top)) {
+    const root = new_node(m, ns, 0, 0, top + 6);
+    const i32 = m.i32;
+    const r = root >> 2;
+    i32[r + N_SLOTS] = node;
+    i32[r + N_COUNT] = 1;
+    if (i32[(node >> 2) + N_FREE] === 0 && i32[(node >> 2) + N_FREE + 1] === 0) i32[r + N_FREE] = -2;
+    i32[(node >> 2) + N_PARENT] = root;
+    i32[(ns + NS_ALLOC) >> 2] = root;
+    node = root;
+    top += 6;
+  }
+  for (let s = top; s > 0; s -= 6) {
     const o = (nr >>> s) & 63;
     const sa = (node >> 2) + N_SLOTS + o;
     let child = m.i32[sa];
@@ -100,34 +123,56 @@ export function idr_take(m: CoreMemory, ns: number, nr: number): void {
 function idr_leaf(m: CoreMemory, ns: number, nr: number): number {
   const i32 = m.i32;
   let node = i32[(ns + NS_ALLOC) >> 2];
-  for (let s = IDR_ROOT_SHIFT; s > 0 && node !== 0; s -= 6) node = i32[(node >> 2) + N_SLOTS + ((nr >>> s) & 63)];
+  if (node === 0) return 0;
+  let s = i32[(node >> 2) + N_SHIFT];
+  if (nr > maxIndex(s)) return 0;
+  for (; s > 0 && node !== 0; s -= 6) node = i32[(node >> 2) + N_SLOTS + ((nr >>> s) & 63)];
   return node;
 }
 
+/** idr_remove (assembly/idr.ts idr_release): node_tag_set, delete_node, radix_tree_shrink. */
 export function idr_release(m: CoreMemory, ns: number, nr: number): void {
   const i32 = m.i32;
-  let n = idr_leaf(m, ns, nr) >> 2;
-  let oldZero = i32[n + N_FREE] === 0 && i32[n + N_FREE + 1] === 0;
-  const bit = nr & 63;
-  if (bit < 32) i32[n + N_FREE] |= 1 << bit;
-  else i32[n + N_FREE + 1] |= 1 << (bit - 32);
-  i32[n + N_COUNT]--;
-  for (;;) {
-    const parent = i32[n + N_PARENT];
-    const o = i32[n + N_OFFSET];
-    if (i32[n + N_COUNT] === 0) {
-      mem_free(m, n << 2, nodeBytes(i32[n + N_SHIFT]));
-      i32[(ns + NS_NR_PAGES) >> 2]--;
-      if (parent === 0) { i32[(ns + NS_ALLOC) >> 2] = 0; return; }
-      i32[(parent >> 2) + N_SLOTS + o] = 0;
-      i32[(parent >> 2) + N_COUNT]--;
-    } else if (!oldZero || parent === 0) {
-      return;
-    }
-    n = parent >> 2;
-    oldZero = i32[n + N_FREE] === 0 && i32[n + N_FREE + 1] === 0;
+  const leaf = idr_leaf(m, ns, nr);
+  let node = leaf;
+  let o = nr & 63;
+  while (node !== 0) {
+    const n = node >> 2;
+    if (bitSet(i32, n, o)) break;
     if (o < 32) i32[n + N_FREE] |= 1 << o;
     else i32[n + N_FREE + 1] |= 1 << (o - 32);
+    o = i32[n + N_OFFSET];
+    node = i32[n + N_PARENT];
+  }
+  node = leaf;
+  i32[(node >> 2) + N_COUNT]--;
+  while (i32[(node >> 2) + N_COUNT] === 0) {
+    const n = node >> 2;
+    const parent = i32[n + N_PARENT];
+    o = i32[n + N_OFFSET];
+    mem_free(m, node, nodeBytes(i32[n + N_SHIFT]));
+    i32[(ns + NS_NR_PAGES) >> 2]--;
+    if (parent === 0) { i32[(ns + NS_ALLOC) >> 2] = 0; return; }
+    i32[(parent >> 2) + N_SLOTS + o] = 0;
+    i32[(parent >> 2) + N_COUNT]--;
+    node = parent;
+  }
+  if (i32[(node >> 2) + N_PARENT] === 0) idr_shrink(m, ns);
+}
+
+/** radix_tree_shrink: while the root is inner with a single child in slot 0, that child becomes the root. */
+function idr_shrink(m: CoreMemory, ns: number): void {
+  const i32 = m.i32;
+  for (;;) {
+    const root = i32[(ns + NS_ALLOC) >> 2];
+    const r = root >> 2;
+    if (i32[r + N_SHIFT] === 0 || i32[r + N_COUNT] !== 1) return;
+    const child = i32[r + N_SLOTS];
+    if (child === 0) return;
+    i32[(child >> 2) + N_PARENT] = 0;
+    i32[(ns + NS_ALLOC) >> 2] = child;
+    mem_free(m, root, IDR_NODE_BYTES);
+    i32[(ns + NS_NR_PAGES) >> 2]--;
   }
 }
 
@@ -142,7 +187,9 @@ function idr_find(m: CoreMemory, ns: number, x: number): number {
   const f64 = m.f64;
   let node = i32[(ns + NS_ALLOC) >> 2];
   if (node === 0) return x;
-  let s = IDR_ROOT_SHIFT;
+  const top = i32[(node >> 2) + N_SHIFT];
+  if (x > maxIndex(top)) return x;
+  let s = top;
   let nodes = 1;
   let words = 0;
   let o = 0;
@@ -166,7 +213,7 @@ function idr_find(m: CoreMemory, ns: number, x: number): number {
     if (parent === 0) {
       f64[STATS + STAT_PAGES_TOUCHED] += nodes;
       f64[STATS + STAT_WORDS_SCANNED] += words;
-      return NONE;
+      return maxIndex(top) + 1;
     }
     o = i32[(node >> 2) + N_OFFSET];
     node = parent;
@@ -256,8 +303,8 @@ export function idr_check(m: CoreMemory, ns: number): number {
     const count = i32[n + N_COUNT];
     if (count === 0) { bad = -1; return; }
     if (n << 2 === root) {
-      if (shift !== IDR_ROOT_SHIFT || i32[n + N_PARENT] !== 0) { bad = -2; return; }
-      if ((i32[n + N_FREE] & ~ROOT_FREE_LO) !== 0 || i32[n + N_FREE + 1] !== 0) { bad = -3; return; }
+      if (shift > IDR_MAX_SHIFT || shift % 6 !== 0 || i32[n + N_PARENT] !== 0) { bad = -2; return; }
+      if (shift !== 0 && count === 1 && i32[n + N_SLOTS] !== 0) { bad = -3; return; }
     }
     if (shift === 0) {
       if (popcnt(~i32[n + N_FREE]) + popcnt(~i32[n + N_FREE + 1]) !== count) bad = -4;
@@ -273,7 +320,7 @@ export function idr_check(m: CoreMemory, ns: number): number {
         if (i32[cn + N_PARENT] !== n << 2 || i32[cn + N_OFFSET] !== o || i32[cn + N_SHIFT] + 6 !== shift) { bad = -5; return; }
         want = i32[cn + N_FREE] !== 0 || i32[cn + N_FREE + 1] !== 0;
       } else {
-        want = n << 2 !== root || o < 16;
+        want = true;
       }
       if (want !== bitSet(i32, n, o)) { bad = -6; return; }
     }
