@@ -78,6 +78,54 @@ describe('pidns run', () => {
     expect((await run(['run', p, '--core', 'ts'])).err).toBe('');
   });
 
+  it('--trace writes what each statement did in the kernel after its line, on stderr', async () => {
+    const text = 'a = fork init\nb = clone a NEWPID\nc = fork b\nd = thread b\ntexit b 0\nkill init 3 9\nwait a\n';
+    const p = file('trace.pidns', text);
+    // One stream with both, to see the order.
+    const both: string[] = [];
+    const io: CliIO = {
+      stdout: (s) => void both.push(...s.trimEnd().split('\n').map((l) => `out ${l}`)),
+      stderr: (s) => void both.push(...s.trimEnd().split('\n').map((l) => `err ${l.replace(p, 'F')}`)),
+      readStdin: async () => '',
+      readFile: (f) => readFileSync(f, 'utf8'),
+    };
+    expect(await main(['run', p, '--trace', '--core', 'ts'], io)).toBe(0);
+    expect(both).toEqual([
+      'out a = fork init -> 2',
+      'err F:1: trace: a created: NSpid 2, parent init',
+      'out b = clone a NEWPID -> 3 1',
+      'err F:2: trace: pidns#6 (level 1) created by a; its first process will be its init',
+      'err F:2: trace: b created: NSpid 3 1, parent a',
+      'out c = fork b -> 4 2',
+      'err F:3: trace: c created: NSpid 4 2, parent b',
+      'out d = thread b -> 5 3',
+      "err F:4: trace: d created: a thread of b's process, NSpid 5 3",
+      'out texit b 0 -> ok',
+      "err F:5: trace: d is now the child reaper of pidns#6 (level 1) (its init's leader thread exited)",
+      'err F:5: trace: c reparented from b to d',
+      'err F:5: trace: b exited: a zombie until its parent reaps it',
+      'out kill init 3 9 -> ok',
+      "err F:6: trace: SIGKILL from init ends b's process",
+      "err F:6: trace: d, the last thread of pidns#6 (level 1)'s init, exits: zap_pid_ns_processes kills every process in it and waits",
+      "err F:6: trace: SIGKILL from d ends c's process",
+      'err F:6: trace: c exited: a zombie until its parent reaps it',
+      'err F:6: trace: c reaped at once: its parent ignores SIGCHLD (an init in zap_pid_ns_processes)',
+      'err F:6: trace: pidns#6 (level 1) is empty: d finishes its exit',
+      'err F:6: trace: d exited: a thread, released at once',
+      'err F:6: trace: d released: its numbers are free again',
+      'out wait a -> 3 killed 9',
+      'err F:7: trace: b reaped by a',
+      'err F:7: trace: pidns#6 (level 1) freed: nothing refers to it any more',
+    ]);
+    // The transcript is the same with and without --trace, on both cores.
+    for (const core of ['ts', 'wasm']) {
+      const plain = await run(['run', p, '--core', core]);
+      const traced = await run(['run', p, '--core', core, '--trace']);
+      expect(traced.out).toBe(plain.out);
+      expect(plain.err).toBe('');
+    }
+  });
+
   it('fails with exit 1 and a one-line message for bad input', async () => {
     const missing = await run(['run', join(dir, 'nope.pidns')]);
     expect(missing.code).toBe(1);
@@ -99,7 +147,7 @@ describe('pidns run', () => {
     for (const name of Object.keys(COMMANDS)) expect(h.out).toContain(`  ${name}`);
     const rh = await run(['run', '--help']);
     expect(rh.code).toBe(0);
-    expect(rh.out).toContain('pidns run FILE.pidns [--core wasm|ts] [--explain]');
+    expect(rh.out).toContain('pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]');
     expect(rh.out).toContain('<stdin>');
   });
 });

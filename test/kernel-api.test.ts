@@ -10,6 +10,7 @@ import type { PidCore } from '../src/core/types.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import { KernelCallError, PidnsKernel, type Result } from '../src/kernel/api.js';
 import { WHY } from '../src/kernel/why.js';
+import { formatEvent } from '../src/kernel/trace.js';
 import { ScenarioSession } from '../src/scenario/run.js';
 import type { Task } from '../src/kernel/objects.js';
 
@@ -248,5 +249,37 @@ describe('ending init through the API', () => {
     expect([k.init, a, b, c].map((t) => k.taskView(t).state)).toEqual(['zombie', 'reaped', 'reaped', 'reaped']);
     expect(k.namespaces()).toMatchObject([{ id: 0, alive: false, nrPids: 1 }]);
     expect(k.fork(k.init)).toMatchObject({ ok: false, errno: 'ESRCH' });
+  });
+});
+
+describe('events', () => {
+  it('onEvent reports what a call did, formatEvent puts it in words, and unsubscribing stops it', () => {
+    const k = new PidnsKernel(createTsCore());
+    const names = new Map<Task, string>([[k.init, 'init']]);
+    const seen: string[] = [];
+    const words: string[] = [];
+    const stop = k.onEvent((e) => {
+      seen.push(e.type);
+      if (e.type === 'create') names.set(e.task, `t${names.size}`);
+      words.push(formatEvent(k.raw, e, (t) => names.get(t) ?? '?'));
+    });
+    const other: string[] = [];
+    const stopOther = k.onEvent((e) => void other.push(e.type));
+    const a = ok(k.clone(k.init, 'NEWPID'));
+    ok(k.fork(a));
+    expect(k.exit(a, 0)).toEqual({ ok: true, value: undefined });
+    expect(seen).toEqual(['pidns-create', 'create', 'create', 'zap', 'signal', 'exit', 'release', 'zap-done', 'exit']);
+    expect(other).toEqual(seen);
+    expect(words[0]).toBe('pidns#6 (level 1) created by init; its first process will be its init');
+    expect(words[1]).toBe('t1 created: NSpid 2 1, parent init');
+    expect(words[6]).toBe('t2 reaped at once: its parent ignores SIGCHLD (an init in zap_pid_ns_processes)');
+    stopOther();
+    ok(k.wait(k.init));
+    expect(seen.slice(9)).toEqual(['release', 'pidns-free']);
+    expect(other.length).toBe(9);
+    stop();
+    expect(k.raw.trace).toBe(null);
+    ok(k.fork(k.init));
+    expect(seen.length).toBe(11);
   });
 });

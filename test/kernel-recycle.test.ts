@@ -13,6 +13,9 @@
  * namespace teardown (orphans reparented, autoreaped, an init's process
  * never reused).
  *
+ * The recycling kernel is traced as well: the events it reports (tasks and
+ * pid namespaces made and released) must balance with what it holds.
+ *
  * Seed pinned and printed; PIDNS_RECYCLE_SEED / PIDNS_RECYCLE_RUNS override.
  */
 import fc from 'fast-check';
@@ -99,15 +102,39 @@ function snapshot(k: Kernel): unknown {
   return { nrTasks: k.nrTasks, tasks, namespaces };
 }
 
+/**
+ * Counts the kernel's events (Kernel.trace): every task made and released,
+ * every pid namespace made and freed, so the books must balance with what
+ * the kernel holds after each step.
+ */
+function eventBooks(k: Kernel): () => void {
+  let tasks = 1;
+  let namespaces = 1;
+  const types: string[] = [];
+  k.trace = (e) => {
+    types.push(e.type);
+    if (e.type === 'create') tasks++;
+    else if (e.type === 'release') tasks--;
+    else if (e.type === 'pidns-create') namespaces++;
+    else if (e.type === 'pidns-free') namespaces--;
+  };
+  return () => {
+    expect(k.nrTasks, `tasks made - released (${types.join(' ')})`).toBe(tasks);
+    expect(k.namespaces().length, 'pid namespaces made - freed').toBe(namespaces);
+  };
+}
+
 function twins(make: () => PidCore, ops: Op[]): void {
   const plain = new Kernel(make());
   const recycling = new Kernel(make(), { recycle: true });
+  const books = eventBooks(recycling);
   for (let i = 0; i < ops.length; i++) {
     const want = step(plain, ops[i]);
     const got = step(recycling, ops[i]);
     if (typeof want === 'number' && want < 0) expect(recycling.why, `step ${i} why`).toBe(plain.why);
     expect(got, `step ${i} result`).toEqual(want);
     expect(snapshot(recycling), `step ${i} state`).toEqual(snapshot(plain));
+    books();
   }
 }
 

@@ -67,3 +67,22 @@ for (const core of ['ts', 'wasm'] as const) {
     }
   });
 }
+
+describe('scenarios traced', () => {
+  // --trace only watches: every transcript is the same, and every trace line is well-formed.
+  it('every scenario prints the same transcript with --trace (ts core)', async () => {
+    let traced = 0;
+    for (const file of scenarios) {
+      const base = file.slice(0, -'.pidns'.length);
+      const r = await runCli(['run', file, '--core', 'ts', '--trace']);
+      expect(r.stdout, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
+      const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+      const trace = lines.filter((l) => l.startsWith(`${file}:`) && l.includes(': trace: '));
+      // Besides trace lines only a scenario error's one line.
+      expect(lines.length - trace.length, file).toBe(existsSync(`${base}.exit`) ? 1 : 0);
+      for (const l of trace) expect(l.slice(l.indexOf(': trace: ')), file).not.toMatch(/\?|undefined|NaN/);
+      traced += trace.length;
+    }
+    expect(traced).toBeGreaterThan(scenarios.length);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * `pidns run FILE.pidns [--core wasm|ts] [--explain]`: run a scenario and
+ * `pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]`: run a scenario and
  * print its transcript. `FILE` may be `-` for standard input, which messages
  * then call `<stdin>`.
  */
@@ -10,8 +10,8 @@ import { Kernel } from '../kernel/kernel.js';
 import { runScenario } from '../scenario/run.js';
 import { CliError, type CliIO, type Command } from './main.js';
 
-const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--explain]
-       pidns run - [--core wasm|ts] [--explain]     (scenario on standard input)
+const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]
+       pidns run - [--core wasm|ts] [--explain] [--trace]     (scenario on standard input)
 
 Runs a scenario (shared/spec/scenario-language.md) on the simulated kernel and
 prints its transcript on standard output, one line per statement.
@@ -20,6 +20,10 @@ options:
   --core wasm|ts   which pid core runs the numbers (default: wasm)
   --explain        for each failed call, write "FILE:LINE: ERRNO: why" on
                    standard error: the kernel check that refused it
+  --trace          after each statement, write what it did inside the kernel
+                   on standard error, "FILE:LINE: trace: ..." per event: tasks
+                   created, exits, signals, reparenting, reaps, namespaces
+                   made, torn down (zap_pid_ns_processes) and freed
   -h, --help       show this help
 
 exit status:
@@ -43,15 +47,18 @@ interface RunArgs {
   file: string;
   core: CoreName;
   explain: boolean;
+  trace: boolean;
 }
 
 function parseArgs(args: string[]): RunArgs {
   let file: string | null = null;
   let core: CoreName = 'wasm';
   let explain = false;
+  let trace = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--explain') explain = true;
+    else if (a === '--trace') trace = true;
     else if (a === '--core' || a.startsWith('--core=')) {
       const v = a === '--core' ? args[++i] : a.slice('--core='.length);
       if (v === undefined) throw new CliError("run: option '--core' needs a value: wasm or ts");
@@ -63,14 +70,14 @@ function parseArgs(args: string[]): RunArgs {
     else throw new CliError(`run: more than one scenario given ('${file}', '${a}')`);
   }
   if (file === null) throw new CliError('run: no scenario given (usage: pidns run FILE.pidns)');
-  return { file, core, explain };
+  return { file, core, explain, trace };
 }
 
 export const runCommand: Command = {
   summary: 'run a .pidns scenario and print its transcript',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { file, core, explain } = parseArgs(args);
+    const { file, core, explain, trace } = parseArgs(args);
     let source: string;
     let shown: string;
     if (file === '-') {
@@ -88,6 +95,13 @@ export const runCommand: Command = {
     }
     const kernel = new Kernel(makeCore(core));
     let out = '';
+    // stderr lines follow the transcript lines they belong to: flush stdout first.
+    const flush = (): void => {
+      if (out) {
+        io.stdout(out);
+        out = '';
+      }
+    };
     const r = runScenario(source, kernel, {
       onLine: (l) => {
         out += l + '\n';
@@ -98,11 +112,14 @@ export const runCommand: Command = {
       },
       onFailure: explain
         ? (f) => {
-          if (out) {
-            io.stdout(out);
-            out = '';
-          }
+          flush();
           io.stderr(`${shown}:${f.line}: ${f.errno}: ${f.why}\n`);
+        }
+        : undefined,
+      onTrace: trace
+        ? (t) => {
+          flush();
+          io.stderr(`${shown}:${t.line}: trace: ${t.text}\n`);
         }
         : undefined,
     });

@@ -17,7 +17,7 @@
 import { errnoName, type ErrnoName } from '../core/errno.js';
 import type { PidCore } from '../core/types.js';
 import { FLAG_NAMES, type NsType } from './flags.js';
-import { Kernel } from './kernel.js';
+import { Kernel, type KernelEvent } from './kernel.js';
 import {
   TASK_DEAD,
   TASK_EXITING,
@@ -148,6 +148,28 @@ export class PidnsKernel {
 
   private num(r: number): Result<number> {
     return r < 0 ? this.err(r) : { ok: true, value: r };
+  }
+
+  private listeners: ((e: KernelEvent) => void)[] = [];
+
+  /**
+   * Call `listener` with every KernelEvent (task made, exit, signal,
+   * reparenting, reap, namespace made / torn down / freed) as the kernel
+   * does it; formatEvent puts one in words. Returns a function that stops
+   * the listening. With no listener the kernel pays nothing.
+   */
+  onEvent(listener: (e: KernelEvent) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    this.installTrace();
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.installTrace();
+    };
+  }
+
+  private installTrace(): void {
+    const ls = this.listeners;
+    this.raw.trace = ls.length === 0 ? null : ls.length === 1 ? ls[0] : (e) => { for (const l of ls) l(e); };
   }
 
   /** The value of a Result, or a thrown KernelCallError with its errno and why. */

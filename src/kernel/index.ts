@@ -1,5 +1,6 @@
 /** The kernel model: raw Kernel (fast path), typed PidnsKernel, objects, flags, reasons. */
-export { Kernel, type NsIdentity } from './kernel.js';
+export { Kernel, type NsIdentity, type KernelEvent, type KernelModelOptions } from './kernel.js';
+export { formatEvent } from './trace.js';
 export {
   PidnsKernel,
   KernelCallError,

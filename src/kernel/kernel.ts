@@ -102,6 +102,41 @@ const PID_ALLOCATED_MASK = ~PIDNS_ADDING >>> 0;
 /** A namespace identity as /proc/PID/ns/<type> shows it: a PidNs, or the serial of another type's namespace. */
 export type NsIdentity = PidNs | number;
 
+/**
+ * What happened inside a call, for tracing (Kernel.trace): every task made,
+ * every exit, signal, reparenting, reap and namespace birth and death, in
+ * the order the model does them. Tasks are the model's objects (name them
+ * before the next call: with recycling a reaped one is reused).
+ */
+export type KernelEvent =
+  /** copy_process made `task` (a thread of `parent`'s process, or a process whose real_parent is `parent`). */
+  | { type: 'create'; task: Task; parent: Task | null; thread: boolean }
+  /** create_pid_namespace for `by` (clone or unshare with CLONE_NEWPID). */
+  | { type: 'pidns-create'; ns: PidNs; by: Task }
+  /** unshare or setns gave `task` a new pid_ns_for_children: where its next children go. */
+  | { type: 'pid-for-children'; task: Task; ns: PidNs }
+  /** A fatal signal (or SIGKILL from zap_pid_ns_processes) took effect on the process led by `target`. */
+  | { type: 'signal'; target: Task; sig: number; from: Task }
+  /** The thread left do_exit: a zombie (a leader: until reaped) or released at once (another thread). */
+  | { type: 'exit'; task: Task; zombie: boolean }
+  /** find_child_reaper: the role moved to another thread of the init's process. */
+  | { type: 'child-reaper'; ns: PidNs; task: Task }
+  /** forget_original_parent: the process led by `child` now has `to` as real_parent. */
+  | { type: 'reparent'; child: Task; from: Task; to: Task }
+  /** The init of `ns` (`init`: its last thread) started zap_pid_ns_processes and waits for the namespace to empty. */
+  | { type: 'zap'; ns: PidNs; init: Task }
+  /** The namespace emptied: its init ends its exit. */
+  | { type: 'zap-done'; ns: PidNs; init: Task }
+  /**
+   * release_task: the thread's struct pid is freed. `how`: 'wait' (reaped by
+   * `by`), 'autoreap' (its parent ignores SIGCHLD: a namespace init in
+   * zap_pid_ns_processes), 'zap' (reaped by that init's own wait), or
+   * 'thread' (a non-leader thread, released by its own exit).
+   */
+  | { type: 'release'; task: Task; how: 'wait' | 'autoreap' | 'zap' | 'thread'; by: Task | null }
+  /** The last reference to the namespace went: it is freed. */
+  | { type: 'pidns-free'; ns: PidNs };
+
 /** Options of the raw Kernel. */
 export interface KernelModelOptions {
   /**
@@ -128,6 +163,8 @@ export class Kernel {
   waitStatus = 0;
   /** Number of unreleased threads. */
   nrTasks = 0;
+  /** Called with every KernelEvent as it happens; null (the default) costs one test per event site. */
+  trace: ((e: KernelEvent) => void) | null = null;
 
   private readonly freeIds: number[] = [];
   /** Children-list position counter (ThreadGroup.seq). */
@@ -331,6 +368,7 @@ export class Kernel {
     if (id === this.tasks.length) this.tasks.push(t);
     else this.tasks[id] = t;
     this.nrTasks++;
+    if (this.trace !== null) this.trace({ type: 'create', task: t, parent: t.tg.parent, thread: t !== t.tg });
     return t;
   }
 
@@ -438,11 +476,11 @@ export class Kernel {
       return old;
     }
     if (p.tg.pidns !== old) return this.fail(EINVAL, WHY.COPY_PID_NS_ACTIVE);
-    return this.create_pid_namespace(old);
+    return this.create_pid_namespace(old, p);
   }
 
   /** create_pid_namespace: level > 32 → ENOSPC (the core checks it). Count 1 for the caller. */
-  private create_pid_namespace(parent: PidNs): PidNs | number {
+  private create_pid_namespace(parent: PidNs, by: Task): PidNs | number {
     const h = this.core.create_pid_namespace(parent.handle);
     if (h < 0) return this.fail(-h, h === -ENOSPC ? WHY.PID_NS_TOO_DEEP : WHY.CORE_NO_MEMORY);
     const ns = new PidNs(h, parent.level + 1, parent, this.nsSerial++);
@@ -453,6 +491,7 @@ export class Kernel {
     if (tail) tail.knext = ns;
     else parent.kidHead = ns;
     parent.kidTail = ns;
+    if (this.trace !== null) this.trace({ type: 'pidns-create', ns, by });
     return ns;
   }
 
@@ -464,6 +503,7 @@ export class Kernel {
   /** Drop a reference the kernel model counts (the core counts its own); at zero leave the parent's list. */
   private unrefPidNs(ns: PidNs | null): void {
     while (ns && --ns.refs === 0) {
+      if (this.trace !== null) this.trace({ type: 'pidns-free', ns });
       const parent = ns.parent;
       if (parent) {
         const prev = ns.kprev;
@@ -496,6 +536,7 @@ export class Kernel {
   private switchNsProxy(t: Task, nsp: NsProxy): void {
     const old = t.nsproxy as NsProxy;
     t.nsproxy = nsp;
+    if (this.trace !== null && old.pidForChildren !== nsp.pidForChildren) this.trace({ type: 'pid-for-children', task: t, ns: nsp.pidForChildren });
     this.put_nsproxy(old);
   }
 
@@ -620,8 +661,8 @@ export class Kernel {
    * group is already exiting or has no live thread (an init waiting in
    * zap_pid_ns_processes, a zombie).
    */
-  private group_exit(tg: ThreadGroup, status: number): void {
-    if ((tg.flags & SIGNAL_GROUP_EXIT) !== 0 || tg.live === 0) return;
+  private group_exit(tg: ThreadGroup, status: number): boolean {
+    if ((tg.flags & SIGNAL_GROUP_EXIT) !== 0 || tg.live === 0) return false;
     tg.flags |= SIGNAL_GROUP_EXIT | GROUP_QUEUED;
     tg.exitStatus = status;
     for (let th = tg.threadHead; th; th = th.tnext) {
@@ -631,6 +672,7 @@ export class Kernel {
     if (this.queued === this.queue.length) this.queue.push(tg);
     else this.queue[this.queued] = tg;
     this.queued++;
+    return true;
   }
 
   /**
@@ -700,6 +742,7 @@ export class Kernel {
       if (alive) {
         ns.childReaper = alive;
         reaper = alive;
+        if (this.trace !== null) this.trace({ type: 'child-reaper', ns, task: alive });
       } else {
         this.zap_pid_ns_processes(ns, t);
         return;
@@ -717,10 +760,11 @@ export class Kernel {
   private exit_notify_tail(t: Task): void {
     t.state = TASK_ZOMBIE;
     const tg = t.tg;
+    if (this.trace !== null) this.trace({ type: 'exit', task: t, zombie: t === tg.leader });
     if (t === tg.leader) {
       if (tg.nrThreads === 1) this.do_notify_parent(tg);
     } else {
-      this.release_task(t);
+      this.release_task(t, 'thread', null);
     }
   }
 
@@ -729,7 +773,7 @@ export class Kernel {
     const parent = tg.parent;
     if (parent === null) return; // the root init's parent is outside the model
     if ((parent.tg.flags & SIGCHLD_IGNORED) !== 0) {
-      this.release_task(tg.leader);
+      this.release_task(tg.leader, 'autoreap', null);
       return;
     }
     let heap = parent.zombies;
@@ -755,6 +799,7 @@ export class Kernel {
       c.parent = reaper;
       c.seq = ++this.seq;
       n++;
+      if (this.trace !== null) this.trace({ type: 'reparent', child: c, from: father, to: reaper });
       if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) {
         if (autoreap) (dead ??= []).push(c);
         else {
@@ -774,7 +819,7 @@ export class Kernel {
     father.tg.nrChildren -= n;
     reaper.tg.nrChildren += n;
     if (father.zombies) father.zombies.clear();
-    if (dead) for (let i = dead.length - 1; i >= 0; i--) this.release_task(dead[i].leader);
+    if (dead) for (let i = dead.length - 1; i >= 0; i--) this.release_task(dead[i].leader, 'autoreap', null);
   }
 
   /**
@@ -793,8 +838,9 @@ export class Kernel {
     ns.zapper = t;
     ns.zapInitPids = t === tg.leader ? 1 : 2;
     this.zapping.push(ns);
+    if (this.trace !== null) this.trace({ type: 'zap', ns, init: t });
     this.forEachProcessBelow(ns, (g) => {
-      if (g !== tg) this.group_exit(g, SIGKILL);
+      if (g !== tg && this.group_exit(g, SIGKILL) && this.trace !== null) this.trace({ type: 'signal', target: g, sig: SIGKILL, from: t });
     });
     // kernel_wait4(-1, __WALL): reap the zombies that were there before SIGCHLD was ignored.
     let dead: ThreadGroup[] | null = null;
@@ -803,13 +849,14 @@ export class Kernel {
         if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) (dead ??= []).push(c);
       }
     }
-    if (dead) for (const c of dead) this.release_task(c.leader);
+    if (dead) for (const c of dead) this.release_task(c.leader, 'zap', t);
   }
 
   /** The rest of do_exit for an init whose namespace has emptied. */
   private finish_zap(ns: PidNs): void {
     const t = ns.zapper as Task;
     ns.zapper = null;
+    if (this.trace !== null) this.trace({ type: 'zap-done', ns, init: t });
     if (t.childHead) this.reparent_children(t, t);
     this.exit_notify_tail(t);
   }
@@ -820,7 +867,8 @@ export class Kernel {
    * last thread beside a zombie leader, the leader is notified. Releasing a
    * leader also removes the process from its parent's children list.
    */
-  private release_task(t: Task): void {
+  private release_task(t: Task, how: 'wait' | 'autoreap' | 'zap' | 'thread', by: Task | null): void {
+    if (this.trace !== null) this.trace({ type: 'release', task: t, how, by });
     const tg = t.tg;
     // unlink from the thread list
     const prev = t.tprev;
@@ -886,7 +934,7 @@ export class Kernel {
       const force = this.pid_nr_ns(sender.pid, tg.pidns) === 0;
       if (!(force && sig === SIGKILL)) return;
     }
-    this.group_exit(tg, sig);
+    if (this.group_exit(tg, sig) && this.trace !== null) this.trace({ type: 'signal', target: tg, sig, from: sender });
   }
 
   /** kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the language (others act like 15). */
@@ -977,7 +1025,7 @@ export class Kernel {
     this.waitStatus = c.exitStatus;
     const parent = c.parent as Task;
     const heap = parent.zombies;
-    this.release_task(c.leader);
+    this.release_task(c.leader, 'wait', t);
     if (heap !== null && heap.keys.length > 0) {
       if (heap.items[0] === c && heap.keys[0] === c.seq) heap.pop();
       // Reaping by pid leaves stale entries below the top: drop them once

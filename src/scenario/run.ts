@@ -9,7 +9,8 @@
  */
 import { errnoName, type ErrnoName } from '../core/errno.js';
 import { formatWaitStatus } from '../kernel/format.js';
-import { Kernel } from '../kernel/kernel.js';
+import { Kernel, type KernelEvent } from '../kernel/kernel.js';
+import { formatEvent } from '../kernel/trace.js';
 import { TASK_RUNNING, type Task } from '../kernel/objects.js';
 import { parseLine, ScenarioSyntaxError, type Statement } from './parse.js';
 
@@ -54,10 +55,19 @@ const NO_TASK_WHY = 'the name names no task: the call that should have created i
 export class ScenarioSession {
   readonly kernel: Kernel;
   private readonly names = new Map<string, Task | null>();
+  private readonly nameByTask = new Map<Task, string>();
+  /** The name the statement being run will give the task it creates. */
+  private pendingName: string | null = null;
 
   constructor(kernel: Kernel) {
     this.kernel = kernel;
     this.names.set('init', kernel.init);
+    this.nameByTask.set(kernel.init, 'init');
+  }
+
+  /** The scenario name of a task (during a creating statement, its new task has the name being defined). */
+  nameOf(t: Task): string {
+    return this.nameByTask.get(t) ?? this.pendingName ?? '?';
   }
 
   /** The task a name stands for: a Task, null (its creation failed), undefined (never defined). */
@@ -129,12 +139,18 @@ export class ScenarioSession {
         this.names.set(st.name, null);
         if (p === null) return noTask();
         let r: Task | number;
-        if (st.kind === 'fork') r = k.fork(p);
-        else if (st.kind === 'thread') r = k.thread(p);
-        else if (st.kind === 'clone') r = k.clone(p, st.flags);
-        else r = k.clone3(p, st.flags, st.setTid);
+        this.pendingName = st.name;
+        try {
+          if (st.kind === 'fork') r = k.fork(p);
+          else if (st.kind === 'thread') r = k.thread(p);
+          else if (st.kind === 'clone') r = k.clone(p, st.flags);
+          else r = k.clone3(p, st.flags, st.setTid);
+        } finally {
+          this.pendingName = null;
+        }
         if (typeof r === 'number') return num(r);
         this.names.set(st.name, r);
+        this.nameByTask.set(r, st.name);
         return { result: k.nspidOf(r).join(' '), errno: null };
       }
       case 'samens': {
@@ -213,6 +229,19 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Called with each failed call as it happens. */
   onFailure?: (f: CallFailure) => void;
+  /**
+   * Called with what each statement did inside the kernel (formatEvent's
+   * English, task names from the scenario), after the statement's
+   * transcript line and failure. `line` is 1-based.
+   */
+  onTrace?: (t: TraceLine) => void;
+}
+
+/** One kernel event of a run, in words. */
+export interface TraceLine {
+  line: number;
+  event: KernelEvent['type'];
+  text: string;
 }
 
 /** Run a whole scenario text on `kernel`; stops at the first scenario error. */
@@ -223,17 +252,31 @@ export function runScenario(source: string, kernel: Kernel, opts: RunOptions = {
   const src = source.split('\n');
   // A final newline does not start another line.
   if (src.length > 0 && src[src.length - 1] === '') src.pop();
-  for (let i = 0; i < src.length; i++) {
-    const r = session.step(src[i]);
-    if (r === null) continue;
-    if (!r.ok) return { lines, error: { line: i + 1, message: r.message }, failures };
-    lines.push(r.line);
-    opts.onLine?.(r.line);
-    if (r.errno !== null) {
-      const f = { line: i + 1, errno: r.errno, why: r.why ?? '' };
-      failures.push(f);
-      opts.onFailure?.(f);
+  // Events are put in words as they happen (a released task's numbers are gone after the call) and passed on after the line.
+  const traced: TraceLine[] = [];
+  let at = 0;
+  const onTrace = opts.onTrace;
+  if (onTrace) kernel.trace = (e) => traced.push({ line: at, event: e.type, text: formatEvent(kernel, e, (t) => session.nameOf(t)) });
+  try {
+    for (let i = 0; i < src.length; i++) {
+      at = i + 1;
+      const r = session.step(src[i]);
+      if (r === null) continue;
+      if (!r.ok) return { lines, error: { line: i + 1, message: r.message }, failures };
+      lines.push(r.line);
+      opts.onLine?.(r.line);
+      if (r.errno !== null) {
+        const f = { line: i + 1, errno: r.errno, why: r.why ?? '' };
+        failures.push(f);
+        opts.onFailure?.(f);
+      }
+      if (onTrace) {
+        for (const t of traced) onTrace(t);
+        traced.length = 0;
+      }
     }
+  } finally {
+    if (onTrace) kernel.trace = null;
   }
   return { lines, error: null, failures };
 }

@@ -1,0 +1,60 @@
+/**
+ * One line of English per KernelEvent (kernel.ts), for `pidns run --trace`
+ * and for embedders who want to show what a call did. Tasks are named by a
+ * callback (a scenario's names, or anything the caller likes); namespaces
+ * are `pidns#N` with N their creation serial (the id the views use) and
+ * their level. Must be called while the event is current: a released task's
+ * numbers are still readable then, not after the call returns.
+ */
+import type { Kernel, KernelEvent } from './kernel.js';
+import type { PidNs, Task } from './objects.js';
+import { SIGKILL } from './flags.js';
+
+const SIGNAL_NAMES: Record<number, string> = { [SIGKILL]: 'SIGKILL', 15: 'SIGTERM' };
+
+function nsName(ns: PidNs): string {
+  return `pidns#${ns.serial} (level ${ns.level})`;
+}
+
+export function formatEvent(k: Kernel, e: KernelEvent, name: (t: Task) => string): string {
+  switch (e.type) {
+    case 'create': {
+      const numbers = `NSpid ${k.nspidOf(e.task).join(' ')}`;
+      if (e.thread) return `${name(e.task)} created: a thread of ${name(e.task.tg)}'s process, ${numbers}`;
+      return `${name(e.task)} created: ${numbers}, parent ${e.parent ? name(e.parent) : '(none)'}`;
+    }
+    case 'pidns-create':
+      return `${nsName(e.ns)} created by ${name(e.by)}; its first process will be its init`;
+    case 'pid-for-children': {
+      const active = e.task.tg.pidns;
+      return e.ns === active
+        ? `${name(e.task)}'s new children go into its own namespace again, ${nsName(e.ns)}`
+        : `${name(e.task)}'s new children go into ${nsName(e.ns)}; it stays in ${nsName(active)}`;
+    }
+    case 'signal':
+      return `${SIGNAL_NAMES[e.sig] ?? `signal ${e.sig}`} from ${name(e.from)} ends ${name(e.target)}'s process`;
+    case 'exit':
+      return e.zombie
+        ? `${name(e.task)} exited: a zombie until its parent reaps it`
+        : `${name(e.task)} exited: a thread, released at once`;
+    case 'child-reaper':
+      return `${name(e.task)} is now the child reaper of ${nsName(e.ns)} (its init's leader thread exited)`;
+    case 'reparent':
+      return `${name(e.child)} reparented from ${name(e.from)} to ${name(e.to)}`;
+    case 'zap':
+      return `${name(e.init)}, the last thread of ${nsName(e.ns)}'s init, exits: zap_pid_ns_processes kills every process in it and waits`;
+    case 'zap-done':
+      return `${nsName(e.ns)} is empty: ${name(e.init)} finishes its exit`;
+    case 'release':
+      switch (e.how) {
+        case 'wait': return `${name(e.task)} reaped by ${e.by ? name(e.by) : '?'}`;
+        case 'autoreap': return `${name(e.task)} reaped at once: its parent ignores SIGCHLD (an init in zap_pid_ns_processes)`;
+        case 'zap': return `${name(e.task)} reaped by ${e.by ? name(e.by) : '?'}'s wait in zap_pid_ns_processes`;
+        case 'thread': return `${name(e.task)} released: its numbers are free again`;
+      }
+      break;
+    case 'pidns-free':
+      return `${nsName(e.ns)} freed: nothing refers to it any more`;
+  }
+  return '';
+}
