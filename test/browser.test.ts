@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
+import { startPlayground } from '../src/cli/play.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
@@ -109,6 +110,59 @@ describe('browser entry (Chromium)', () => {
     expect(got.lines.join('\n') + '\n').toBe(expected);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it.each(['wasm', 'ts'])('the playground (pidns play) runs a scenario on the %s core with traces and namespace views', async (core) => {
+    const pg = await startPlayground(0, '127.0.0.1');
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pg.url);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      // The page starts with the seed story; run it again on the chosen core, from the scenario file.
+      await page.selectOption('#core', core);
+      await page.fill('#src', readFileSync(SCENARIO, 'utf8'));
+      await page.click('#run');
+      await page.waitForFunction((c) => document.getElementById('status')?.textContent?.includes(c === 'ts' ? 'TS' : 'WASM') ?? false, core);
+      const rows = await page.$$eval('#out tr', (trs) => trs.map((tr) => ({ cls: tr.className, cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })));
+      const transcript = rows.filter((r) => r.cls === '' || r.cls === 'fail').map((r) => `${r.cells[1]} -> ${r.cells[2].replace(/^→ /, '')}`);
+      const expected = readFileSync(SCENARIO.replace(/\.pidns$/, '.expected'), 'utf8');
+      expect(transcript.join('\n') + '\n').toBe(expected);
+      const why = rows.filter((r) => r.cls === 'why').map((r) => r.cells[1]);
+      expect(why).toEqual(['copy_process: CLONE_THREAD while pid_for_children differs from the active namespace']);
+      const trace = rows.filter((r) => r.cls === 'trace').map((r) => r.cells[1]);
+      expect(trace).toContain("init's new children go into pidns#6 (level 1); it stays in pidns#0 (level 0)");
+      expect(trace).toContain("u created: a thread of c's process, NSpid 5 3");
+      const ns = await page.$$eval('#namespaces .ns', (ds) => ds.map((d) => d.textContent ?? ''));
+      expect(ns.length).toBe(2);
+      expect(ns[1]).toContain('pidns#6');
+      expect(ns[1]).toContain('init b');
+      expect(ns[1]).toMatch(/c 2/);
+      // Every built-in example runs to its end.
+      const examples = await page.$$eval('#example option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(examples.length).toBeGreaterThanOrEqual(4);
+      for (const ex of examples) {
+        await page.evaluate(() => { (window as unknown as { lastRun: unknown }).lastRun = null; });
+        await page.selectOption('#example', ex);
+        await page.waitForFunction(() => (window as unknown as { lastRun: unknown }).lastRun !== null);
+        const last = await page.evaluate(() => (window as unknown as { lastRun: { ran: number; error: string } }).lastRun);
+        expect(last.error, ex).toBe('');
+        expect(last.ran, ex).toBeGreaterThan(3);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+      // The server hands out the page, dist/ and build/*.wasm, nothing else.
+      const get = async (p: string) => (await fetch(new URL(p, pg.url))).status;
+      expect(await get('/dist/index.js')).toBe(200);
+      expect(await get('/build/release.wasm')).toBe(200);
+      expect(await get('/package.json')).toBe(404);
+      expect(await get('/dist/../package.json')).toBe(404);
+      expect(await get('/%2e%2e/package.json')).toBe(404);
+      expect(await get('/src/cli/play.ts')).toBe(404);
+    } finally {
+      await pg.close();
+    }
   });
 
   it('fetches a WASM build over HTTP and loads no node: module', async () => {

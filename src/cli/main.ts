@@ -7,38 +7,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { playCommand } from './play.js';
 import { runCommand } from './run.js';
 import { stormCommand } from './storm.js';
+import { CliError, type CliIO, type Command } from './common.js';
 
-/** What a command may touch of the outside world (tests inject their own). */
-export interface CliIO {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  /** The whole of standard input. */
-  readStdin(): Promise<string>;
-  /** A file's text; throws a Node-style error (with `code`) when it cannot be read. */
-  readFile(path: string): string;
-}
-
-export interface Command {
-  /** One line for `pidns --help`. */
-  summary: string;
-  /** Full help for `pidns CMD --help`. */
-  help: string;
-  run(args: string[], io: CliIO): Promise<number>;
-}
-
-/** A failure to report as `pidns: message` with exit status 1. */
-export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+export { CliError, type CliIO, type Command } from './common.js';
 
 export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   storm: stormCommand,
+  play: playCommand,
 };
 
 function usage(): string {

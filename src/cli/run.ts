@@ -8,7 +8,7 @@ import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { runScenario } from '../scenario/run.js';
-import { CliError, type CliIO, type Command } from './main.js';
+import { CliError, type CliIO, type Command } from './common.js';
 
 const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]
        pidns run - [--core wasm|ts] [--explain] [--trace]     (scenario on standard input)

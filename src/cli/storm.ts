@@ -21,7 +21,7 @@ import {
   WORKLOAD_NAMES,
   type WorkloadName,
 } from '../storm/workloads.js';
-import { CliError, type CliIO, type Command } from './main.js';
+import { CliError, type CliIO, type Command } from './common.js';
 
 const MAX_TASKS = 100_000_000;
 const MAX_REPEAT = 50;

@@ -1,0 +1,31 @@
+/**
+ * What every `pidns` subcommand shares: its I/O, its shape, and the error
+ * that becomes `pidns: message` with exit status 1. Kept apart from main.ts
+ * so that a subcommand's module can be loaded on its own (tests, the
+ * playground server) without a circular import.
+ */
+/** What a command may touch of the outside world (tests inject their own). */
+export interface CliIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** The whole of standard input. */
+  readStdin(): Promise<string>;
+  /** A file's text; throws a Node-style error (with `code`) when it cannot be read. */
+  readFile(path: string): string;
+}
+
+export interface Command {
+  /** One line for `pidns --help`. */
+  summary: string;
+  /** Full help for `pidns CMD --help`. */
+  help: string;
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+/** A failure to report as `pidns: message` with exit status 1. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
