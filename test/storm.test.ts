@@ -6,7 +6,7 @@
  * run; bad options exit 1 with a message and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { main, type CliIO } from '../src/cli/main.js';
 import { parseStormArgs, stormSpecs } from '../src/cli/storm.js';
 import { stormChart } from '../src/storm/chart.js';
 import { mergeRepeats } from '../src/storm/runner.js';
+import { partOf, splitProfile } from '../src/storm/profile.js';
 import { formatTable, stormContext } from '../src/storm/report.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { ALLOCATOR_NAMES, makeStormCore, runSpec, type RunRecord, type RunSpec } from '../src/storm/spec.js';
@@ -205,6 +206,27 @@ function fakeRun(workload: RunRecord['workload'], core: RunRecord['core'], opsPe
   };
 }
 
+describe('where the time goes (profile.ts)', () => {
+  it('puts each frame in its part and counts samples, leaving out the profiler itself', () => {
+    expect(partOf({ functionName: '(garbage collector)', url: '' })).toBe('gc');
+    expect(partOf({ functionName: 'wasm-function[8]', url: 'wasm://wasm/1f9e44be' })).toBe('core');
+    expect(partOf({ functionName: 'js-to-wasm:ii:i', url: '' })).toBe('core');
+    expect(partOf({ functionName: 'pidmap_search', url: 'file:///x/dist/core/ts/pidmap.js' })).toBe('core');
+    expect(partOf({ functionName: 'exit', url: 'file:///x/dist/kernel/kernel.js' })).toBe('kernel');
+    expect(partOf({ functionName: 'cycles', url: 'file:///x/src/storm/workloads.ts' })).toBe('workload');
+    expect(partOf({ functionName: '(program)', url: '' })).toBe('other');
+    const nodes = [
+      { id: 1, callFrame: { functionName: 'dispatch', url: '' } },
+      { id: 2, callFrame: { functionName: 'exit', url: '/a/kernel/kernel.js' } },
+      { id: 3, callFrame: { functionName: 'wasm-function[1]', url: 'wasm://wasm/x' } },
+      { id: 4, callFrame: { functionName: '(garbage collector)', url: '' } },
+    ];
+    // The first sample (the profiler starting, with a long delta) does not count; neither do gaps.
+    const split = splitProfile({ nodes, samples: [1, 2, 3, 3, 3, 4, 1], timeDeltas: [9000, 100, 100, 100, 5000, 100, 100] });
+    expect(split).toEqual({ core: 0.6, kernel: 0.2, workload: 0, gc: 0.2, other: 0 });
+  });
+});
+
 describe('storm report', () => {
   it('the SVG chart is well-formed XML with one bar per run, axes labelled', () => {
     const runs = [fakeRun('wide', 'wasm', 1.2e6), fakeRun('wide', 'ts', 4e5), fakeRun('tree', 'wasm', 3e5), fakeRun('tree', 'ts', 1e5), fakeRun('churn', 'wasm', 9e5)];
@@ -272,6 +294,8 @@ describe('pidns storm', () => {
     [['--fill', '100%'], /--fill wants a fraction/],
     [['--seed', 'x'], /--seed wants a whole number/],
     [['--repeat', '0'], /--repeat wants a whole number from 1 to 50/],
+    [['--profile=yes'], /--profile takes no value/],
+    [['--profile-dir', '/nonexistent-dir'], /--profile-dir \/nonexistent-dir: no such directory/],
     [['--repeat', '51'], /--repeat wants a whole number from 1 to 50/],
     [['--json'], /option '--json' needs a value/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
@@ -304,6 +328,33 @@ describe('pidns storm', () => {
     expect(parseStormArgs(['--tasks', '1e4']).tasks).toBe(10000);
     expect(parseStormArgs([]).repeat).toBe(1);
     expect(parseStormArgs(['--repeat', '5']).repeat).toBe(5);
+  });
+
+  it('--profile-dir keeps a .cpuprofile per run and the table says where the time went', () => {
+    const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
+    const cli = join(REPO, 'src', 'cli', 'main.ts');
+    const profDir = mkdtempSync(join(tmpdir(), 'pidns-prof-'));
+    const json = join(profDir, 'run.json');
+    const args = ['storm', '--workload', 'wide', '--tasks', '20000', '--profile-dir', profDir, '--repeat', '2', '--json', json];
+    const r = spawnSync(tsx, [cli, ...args], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('where the time goes');
+    expect(r.stdout).toMatch(/kernel model/);
+    const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    expect(files).toEqual([
+      'storm_ts_pidmap_wide_depth-4.1.cpuprofile', 'storm_ts_pidmap_wide_depth-4.2.cpuprofile',
+      'storm_wasm_pidmap_wide_depth-4.1.cpuprofile', 'storm_wasm_pidmap_wide_depth-4.2.cpuprofile',
+    ]);
+    const prof = JSON.parse(readFileSync(join(profDir, files[0]), 'utf8'));
+    expect(prof.samples.length).toBeGreaterThan(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    for (const run of doc.runs) {
+      const total = Object.values(run.timeSplit as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(total).toBeCloseTo(1, 6);
+      // The TS twin's core and the kernel model are plain JS: they are where a fork spends its time.
+      expect(run.timeSplit.core + run.timeSplit.kernel).toBeGreaterThan(0.3);
+    }
   });
 
   it('--repeat runs every spec N times and reports one merged record each', () => {

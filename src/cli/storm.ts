@@ -5,12 +5,12 @@
  * processes per core) on both cores: `npm start`.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AllocatorName, CoreName } from '../core/types.js';
 import { runAll } from '../storm/runner.js';
-import { formatContext, formatSummary, formatTable, stormContext, stormJson } from '../storm/report.js';
+import { formatContext, formatSummary, formatTable, formatTimeSplit, stormContext, stormJson } from '../storm/report.js';
 import { stormChart } from '../storm/chart.js';
-import { ALLOCATOR_NAMES, CORE_NAMES, type RunSpec } from '../storm/spec.js';
+import { ALLOCATOR_NAMES, CORE_NAMES, runName, type RunSpec } from '../storm/spec.js';
 import {
   MAX_DEPTH,
   MAX_FILL,
@@ -28,7 +28,8 @@ const MAX_REPEAT = 50;
 
 const HELP = `usage: pidns storm [--workload W,...] [--core wasm,ts] [--allocator A,...]
                    [--tasks N] [--depth D] [--fill F] [--seed S]
-                   [--repeat N] [--json FILE] [--chart FILE.svg]
+                   [--repeat N] [--profile] [--profile-dir DIR]
+                   [--json FILE] [--chart FILE.svg]
 
 Fork storms driven through the simulated kernel, seeded and deterministic.
 Each (workload, core, allocator) runs in its own child process; a table
@@ -53,6 +54,11 @@ options:
   --seed S           seed of the random choices, 0..4294967295 (default: 1)
   --repeat N         run everything N times (1..${MAX_REPEAT}), round-robin, and report
                      the median ops/s with the slowest..fastest run (default: 1)
+  --profile          sample the CPU during each timed part and print where the
+                     time goes: core, kernel model, workload, GC, other (the
+                     runs are slower while profiled)
+  --profile-dir DIR  --profile, and keep each run's .cpuprofile in DIR (open
+                     it in Chrome DevTools)
   --json FILE        write {context, runs} as JSON
   --chart FILE.svg   write an SVG bar chart of ops/s, WASM vs TS
   -h, --help         show this help
@@ -69,6 +75,8 @@ export interface StormArgs {
   fill: number | null;
   seed: number;
   repeat: number;
+  profile: boolean;
+  profileDir: string | null;
   json: string | null;
   chart: string | null;
 }
@@ -121,10 +129,12 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
     fill: null,
     seed: 1,
     repeat: 1,
+    profile: false,
+    profileDir: null,
     json: null,
     chart: null,
   };
-  const takesValue = new Set(['--workload', '--core', '--allocator', '--tasks', '--depth', '--fill', '--seed', '--repeat', '--json', '--chart']);
+  const takesValue = new Set(['--workload', '--core', '--allocator', '--tasks', '--depth', '--fill', '--seed', '--repeat', '--profile-dir', '--json', '--chart']);
   for (let i = 0; i < args.length; i++) {
     let opt = args[i];
     let v: string | undefined;
@@ -132,6 +142,11 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
     if (opt.startsWith('--') && eq > 0) {
       v = opt.slice(eq + 1);
       opt = opt.slice(0, eq);
+    }
+    if (opt === '--profile') {
+      if (v !== undefined) throw new CliError("storm: --profile takes no value (--profile-dir DIR keeps the profiles)");
+      a.profile = true;
+      continue;
     }
     if (!takesValue.has(opt)) {
       throw new CliError(opt.startsWith('-') ? `storm: unknown option '${opt}' (see pidns storm --help)` : `storm: unexpected argument '${opt}' (see pidns storm --help)`);
@@ -152,6 +167,7 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
       case '--fill': a.fill = fraction(opt, v); break;
       case '--seed': a.seed = integer(opt, v, 0, 0xffffffff); break;
       case '--repeat': a.repeat = integer(opt, v, 1, MAX_REPEAT); break;
+      case '--profile-dir': a.profileDir = v; a.profile = true; break;
       case '--json': a.json = v; break;
       case '--chart': a.chart = v; break;
     }
@@ -181,6 +197,7 @@ export function stormSpecs(a: StormArgs): RunSpec[] {
           tasks: p.tasks,
           fill: a.fill ?? d.fill,
           seed: a.seed,
+          ...(a.profile ? { profile: true } : {}),
         });
       }
     }
@@ -212,6 +229,11 @@ export const stormCommand: Command = {
     checkOutput(a.json, '--json');
     checkOutput(a.chart, '--chart');
     const specs = stormSpecs(a);
+    if (a.profileDir !== null) {
+      const d = a.profileDir;
+      if (!existsSync(d) || !statSync(d).isDirectory()) throw new CliError(`storm: --profile-dir ${d}: no such directory`);
+      for (const s of specs) s.profile = join(d, `${runName(s).replace(/\//g, '_').replace(/=/g, '-')}.cpuprofile`);
+    }
     const context = stormContext(`pidns storm ${args.join(' ')}`.trim());
     io.stdout(formatContext(context));
     let failed = 0;
@@ -224,6 +246,7 @@ export const stormCommand: Command = {
     });
     io.stdout(formatTable(runs));
     io.stdout(formatSummary(runs));
+    io.stdout(formatTimeSplit(runs));
     const report = { context, runs };
     if (a.json) write(a.json, stormJson(report), 'JSON to');
     if (a.chart) write(a.chart, stormChart(runs, context), 'the chart to');

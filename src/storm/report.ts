@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { PARTS, type Part, type TimeSplit } from './profile.js';
 import type { RunRecord } from './spec.js';
 
 export interface StormContext {
@@ -124,6 +125,34 @@ export function formatTable(runs: readonly RunRecord[]): string {
   const line = (cells: string[]): string =>
     cells.map((c, i) => (right[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+}
+
+const PART_HEADS: Record<Part, string> = { core: 'core', kernel: 'kernel model', workload: 'workload', gc: 'GC', other: 'other' };
+
+/**
+ * With --profile: the share of each part of pidns in the timed part's CPU
+ * samples (profile.ts), one row per run; '' when no run was profiled.
+ */
+export function formatTimeSplit(runs: readonly RunRecord[]): string {
+  const profiled = runs.filter((r) => r.timeSplit);
+  if (profiled.length === 0) return '';
+  const head = ['workload', 'core', 'allocator', 'depth', ...PARTS.map((p) => PART_HEADS[p])];
+  const rows = profiled.map((r) => [
+    r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
+    r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
+    r.allocator,
+    String(r.depth),
+    ...PARTS.map((p) => `${((r.timeSplit as TimeSplit)[p] * 100).toFixed(1)}%`),
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i >= 3 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+  return [
+    '',
+    'where the time goes: share of the timed part\'s CPU samples (every 100 µs; profiling slows the runs down)',
+    line(head),
+    line(w.map((n) => '-'.repeat(n))),
+    ...rows.map(line),
+  ].join('\n') + '\n';
 }
 
 export function formatContext(c: StormContext): string {

@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { PARTS, type TimeSplit } from './profile.js';
 import type { RunRecord, RunSpec } from './spec.js';
 import { runName } from './spec.js';
 import type { WorkerMessage } from './worker.js';
@@ -80,7 +81,12 @@ export async function runAll(specs: readonly RunSpec[], opts: RunnerOptions = {}
   const repeat = opts.repeat ?? 1;
   if (repeat <= 1) return runList(specs, opts);
   const rounds: RunSpec[] = [];
-  for (let i = 0; i < repeat; i++) rounds.push(...specs);
+  for (let i = 0; i < repeat; i++) {
+    // One .cpuprofile per run: NAME.cpuprofile becomes NAME.1.cpuprofile, NAME.2.cpuprofile, ...
+    for (const s of specs) {
+      rounds.push(typeof s.profile === 'string' ? { ...s, profile: s.profile.replace(/(\.cpuprofile)?$/, `.${i + 1}.cpuprofile`) } : s);
+    }
+  }
   const records = await runList(rounds, opts);
   const bySpec = new Map<string, RunRecord[]>();
   for (const r of records) bySpec.set(r.name, [...(bySpec.get(r.name) ?? []), r]);
@@ -121,7 +127,15 @@ export function mergeRepeats(group: readonly RunRecord[]): RunRecord {
     peakRssBytes: Math.max(...group.map((r) => r.peakRssBytes)),
     repeats: group.length,
     samples: { opsPerSec: group.map((r) => r.opsPerSec) },
+    ...(group.every((r) => r.timeSplit) ? { timeSplit: meanSplit(group.map((r) => r.timeSplit as TimeSplit)) } : {}),
   };
+}
+
+/** The mean share of each part over repeated runs. */
+function meanSplit(splits: readonly TimeSplit[]): TimeSplit {
+  const out = { ...splits[0] };
+  for (const k of PARTS) out[k] = splits.reduce((a, s) => a + s[k], 0) / splits.length;
+  return out;
 }
 
 async function runList(specs: readonly RunSpec[], opts: RunnerOptions): Promise<RunRecord[]> {

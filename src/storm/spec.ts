@@ -8,6 +8,7 @@ import { ALLOCATOR_NAMES, type AllocatorName, type CoreName, type PidCore } from
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
+import { TimedProfiler, type TimeSplit } from './profile.js';
 import { WORKLOADS, type ProgressFn, type WorkloadName } from './workloads.js';
 
 export const CORE_NAMES: readonly CoreName[] = ['wasm', 'ts'];
@@ -30,6 +31,11 @@ export interface RunSpec {
    * It changes no counter of the measured run.
    */
   warmup?: number;
+  /**
+   * Profile the timed part (profile.ts) and report where the time went
+   * (RunRecord.timeSplit); with a path, also write the raw .cpuprofile there.
+   */
+  profile?: boolean | string;
 }
 
 export const WARMUP_OPS = 50_000;
@@ -77,6 +83,8 @@ export interface RunRecord {
   repeats?: number;
   /** With `--repeat N`: every run's ops/s, in run order. */
   samples?: { opsPerSec: number[] };
+  /** With `--profile`: the share of the timed part's CPU samples in each part of pidns (profile.ts). */
+  timeSplit?: TimeSplit;
 }
 
 export function runName(s: RunSpec): string {
@@ -99,7 +107,9 @@ export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
   const core = makeStormCore(spec.core, spec.allocator);
   // The workloads drop every Task handle at reaping, so the slab-style reuse is safe here.
   const k = new Kernel(core, { recycle: true });
-  const r = def.run(k, { tasks: spec.tasks, depth: spec.depth, fill: spec.fill, seed: spec.seed }, progress);
+  const profiler = spec.profile ? new TimedProfiler() : undefined;
+  const r = def.run(k, { tasks: spec.tasks, depth: spec.depth, fill: spec.fill, seed: spec.seed }, progress, profiler);
+  if (profiler && typeof spec.profile === 'string') profiler.save(spec.profile);
   const rec: RunRecord = {
     name: runName(spec),
     workload: spec.workload,
@@ -127,5 +137,6 @@ export function runSpec(spec: RunSpec, progress?: ProgressFn): RunRecord {
     checksum: r.checksum,
   };
   if (spec.workload === 'churn') rec.fill = spec.fill;
+  if (profiler?.split) rec.timeSplit = profiler.split;
   return rec;
 }

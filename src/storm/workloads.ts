@@ -57,11 +57,17 @@ export interface WorkloadDef {
   /** What one op is. */
   opUnit: string;
   defaults: WorkloadParams;
-  run(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResult;
+  run(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: TimedHooks): StormResult;
 }
 
 /** Called now and then with the number of ops done so far. */
 export type ProgressFn = (done: number) => void;
+
+/** Called right at the start and the end of a workload's timed part (e.g. to profile just that). */
+export interface TimedHooks {
+  start(): void;
+  stop(): void;
+}
 
 export interface StormResult {
   ops: number;
@@ -140,8 +146,11 @@ class Probe {
   private seconds = 0;
   private cpuSeconds = 0;
 
-  constructor(core: PidCore) {
+  private readonly timed: TimedHooks | undefined;
+
+  constructor(core: PidCore, timed?: TimedHooks) {
     this.core = core;
+    this.timed = timed;
     this.at = core.statsPtr >> 3;
     const f = core.f64();
     this.words0 = this.prev = f[this.at + STAT_WORDS_SCANNED];
@@ -176,6 +185,7 @@ class Probe {
 
   /** Start of the timed part: wall clock and the process's CPU time (all threads: GC helpers included). */
   start(): void {
+    this.timed?.start();
     this.cpu0 = process.cpuUsage();
     this.t0 = performance.now();
   }
@@ -184,6 +194,7 @@ class Probe {
     this.seconds = (performance.now() - this.t0) / 1000;
     const c = process.cpuUsage(this.cpu0 ?? undefined);
     this.cpuSeconds = (c.user + c.system) / 1e6;
+    this.timed?.stop();
   }
 
   result(ops: number): StormResult {
@@ -240,8 +251,8 @@ function nsChain(k: Kernel, probe: Probe, depth: number): Task {
 }
 
 /** fork+exit+wait cycles by `init` (wide and deep). */
-function cycles(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResult {
-  const probe = new Probe(k.core);
+function cycles(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: TimedHooks): StormResult {
+  const probe = new Probe(k.core, timed);
   const init = nsChain(k, probe, p.depth);
   const n = p.tasks;
   probe.start();
@@ -265,8 +276,8 @@ function cycles(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResul
 }
 
 /** All children forked and kept alive, then all exit, then all reaped. */
-function wideLive(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResult {
-  const probe = new Probe(k.core);
+function wideLive(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: TimedHooks): StormResult {
+  const probe = new Probe(k.core, timed);
   const init = nsChain(k, probe, p.depth);
   const n = p.tasks;
   // Three phases of n steps each; progress counts cycles completed (a third per phase).
@@ -296,8 +307,8 @@ function wideLive(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormRes
 }
 
 /** Steady state at high occupancy: fork one, reap a random live one. */
-function churn(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResult {
-  const probe = new Probe(k.core);
+function churn(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: TimedHooks): StormResult {
+  const probe = new Probe(k.core, timed);
   const init = nsChain(k, probe, p.depth);
   // /proc/sys/kernel/pid_max is per namespace since Linux 6.14: init writes its own.
   const w = k.set_pid_max(init, CHURN_PID_MAX);
@@ -356,8 +367,8 @@ const TREE_POPULATION = 2048;
  * host stays at a steady size; a namespace's init dies now and then
  * (exit or a kill from outside), which tears the namespace down.
  */
-function tree(k: Kernel, p: WorkloadParams, progress?: ProgressFn): StormResult {
-  const probe = new Probe(k.core);
+function tree(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: TimedHooks): StormResult {
+  const probe = new Probe(k.core, timed);
   const rng = new Rng(p.seed);
   const maxLevel = p.depth;
   const tasks = k.tasks;
