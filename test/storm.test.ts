@@ -357,6 +357,18 @@ describe('pidns storm', () => {
     }
   });
 
+  it('a run that exhausts the JS heap fails with one line saying what to do, not a V8 dump', () => {
+    const cli = join(REPO, 'src', 'cli', 'main.ts');
+    const r = spawnSync(process.execPath, ['--max-old-space-size=96', '--import', 'tsx', cli, 'storm', '--workload', 'wide-live', '--tasks', '2M', '--core', 'ts'], {
+      encoding: 'utf8',
+      cwd: REPO,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^pidns: storm: wide-live on ts\/pidmap failed: out of JS heap memory \(V8's limit is \d+ MiB here\): ask for fewer --tasks, or raise the limit/);
+    expect(r.stderr).toContain('pidns: storm: no run finished');
+    expect(r.stderr).not.toMatch(/Last few GCs|FATAL ERROR|v8::internal/);
+  });
+
   it('--repeat runs every spec N times and reports one merged record each', () => {
     const json = join(dir, 'repeat.json');
     const tsx = join(REPO, 'node_modules', '.bin', 'tsx');

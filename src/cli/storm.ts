@@ -244,6 +244,10 @@ export const stormCommand: Command = {
         io.stderr(`pidns: storm: ${spec.workload} on ${spec.core}/${spec.allocator} failed: ${message}\n`);
       },
     });
+    if (runs.length === 0) {
+      io.stderr('pidns: storm: no run finished\n');
+      return 1;
+    }
     io.stdout(formatTable(runs));
     io.stdout(formatSummary(runs));
     io.stdout(formatTimeSplit(runs));

@@ -5,6 +5,7 @@
  * bar (cli-progress) goes to stderr when stderr is a terminal.
  */
 import { fork } from 'node:child_process';
+import { getHeapStatistics } from 'node:v8';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PARTS, type TimeSplit } from './profile.js';
@@ -47,13 +48,35 @@ function workerPath(): string {
   return here.replace(/runner\.(ts|js)$/, 'worker.$1');
 }
 
+/** V8's old-space limit of this process (the worker inherits its flags), in MiB. */
+function heapLimitMiB(): number {
+  return Math.round(getHeapStatistics().heap_size_limit / (1 << 20));
+}
+
 /** Run one spec in a child process. Resolves to its record, or an Error. */
 export function runInChild(spec: RunSpec, onProgress?: (done: number) => void): Promise<RunRecord | Error> {
   return new Promise((resolve) => {
     const child = fork(workerPath(), [JSON.stringify(spec)], {
       execArgv: process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'json',
+    });
+    // The worker's stderr is passed on, except V8's report when the JS heap
+    // runs out (a stack dump): that becomes one line saying what to do.
+    let stderr = '';
+    let oom = false;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      if (oom || /JavaScript heap out of memory|Reached heap limit|<--- Last few GCs --->/.test(d)) {
+        oom = true;
+        return;
+      }
+      stderr += d;
+      const nl = stderr.lastIndexOf('\n');
+      if (nl >= 0) {
+        process.stderr.write(stderr.slice(0, nl + 1));
+        stderr = stderr.slice(nl + 1);
+      }
     });
     let outcome: RunRecord | Error | null = null;
     child.on('message', (m: WorkerMessage) => {
@@ -64,9 +87,15 @@ export function runInChild(spec: RunSpec, onProgress?: (done: number) => void): 
     child.on('error', (e) => {
       outcome ??= e;
     });
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      if (stderr && !oom) process.stderr.write(stderr);
       if (outcome === null) {
-        outcome = new Error(signal ? `worker killed by ${signal}` : `worker exited with status ${code} without a result`);
+        outcome = oom
+          ? new Error(
+            `out of JS heap memory (V8's limit is ${heapLimitMiB()} MiB here): ask for fewer --tasks, or raise the limit, ` +
+              'e.g. NODE_OPTIONS=--max-old-space-size=8192',
+          )
+          : new Error(signal ? `worker killed by ${signal}` : `worker exited with status ${code} without a result`);
       }
       resolve(outcome);
     });
