@@ -29,3 +29,9 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** `--name=value` → ['--name', 'value']; anything else → [arg, undefined] (the value may be the next argument). */
+export function splitOption(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+}

@@ -13,7 +13,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, type CliIO, type Command } from './common.js';
+import { CliError, splitOption, type CliIO, type Command } from './common.js';
 
 const HELP = `usage: pidns play [--port N] [--host H]
 
@@ -103,13 +103,8 @@ function parseArgs(args: string[]): { port: number; host: string } {
   let port = 8017;
   let host = '127.0.0.1';
   for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let v: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      v = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
+    const [a, value] = splitOption(args[i]);
+    let v = value;
     if (a !== '--port' && a !== '--host') throw new CliError(`play: unknown option '${args[i]}' (see pidns play --help)`);
     if (v === undefined) v = args[++i];
     if (v === undefined || v === '') throw new CliError(`play: option '${a}' needs a value`);

@@ -21,7 +21,7 @@ import {
   WORKLOAD_NAMES,
   type WorkloadName,
 } from '../storm/workloads.js';
-import { CliError, type CliIO, type Command } from './common.js';
+import { CliError, splitOption, type CliIO, type Command } from './common.js';
 
 const MAX_TASKS = 100_000_000;
 const MAX_REPEAT = 50;
@@ -136,13 +136,8 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
   };
   const takesValue = new Set(['--workload', '--core', '--allocator', '--tasks', '--depth', '--fill', '--seed', '--repeat', '--profile-dir', '--json', '--chart']);
   for (let i = 0; i < args.length; i++) {
-    let opt = args[i];
-    let v: string | undefined;
-    const eq = opt.indexOf('=');
-    if (opt.startsWith('--') && eq > 0) {
-      v = opt.slice(eq + 1);
-      opt = opt.slice(0, eq);
-    }
+    const [opt, value] = splitOption(args[i]);
+    let v = value;
     if (opt === '--profile') {
       if (v !== undefined) throw new CliError("storm: --profile takes no value (--profile-dir DIR keeps the profiles)");
       a.profile = true;
