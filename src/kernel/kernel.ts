@@ -175,6 +175,8 @@ export class Kernel {
   private queued = 0;
   /** Namespaces whose init waits in zap_pid_ns_processes. */
   private readonly zapping: PidNs[] = [];
+  /** How many of them have zapRecheck set: runPending compares pid_allocated only for those. */
+  private zapRechecks = 0;
   /** Released objects waiting for reuse (KernelModelOptions.recycle). */
   private readonly recycle: boolean;
   private readonly taskCache: Task[] = [];
@@ -681,8 +683,8 @@ export class Kernel {
    * emptied, until nothing moves.
    */
   private runPending(): void {
-    // Common case (a plain exit): nothing queued and no zap waiting.
-    if (this.queued === 0 && this.zapping.length === 0) return;
+    // Common case (a plain exit): nothing queued and no zap that may have finished.
+    if (this.queued === 0 && this.zapRechecks === 0) return;
     const q = this.queue;
     for (;;) {
       // do_exit may queue more processes (zap_pid_ns_processes): `queued` grows meanwhile.
@@ -698,10 +700,15 @@ export class Kernel {
         }
       }
       this.queued = 0;
+      // The first zap (in the order they started) whose namespace is down to its init's pids ends.
+      // Only a namespace where a pid was freed can have got there (allocation never lowers the count).
       let moved = false;
       const z = this.zapping;
-      for (let i = 0; i < z.length; i++) {
+      for (let i = 0; i < z.length && this.zapRechecks !== 0; i++) {
         const ns = z[i];
+        if (!ns.zapRecheck) continue;
+        ns.zapRecheck = false;
+        this.zapRechecks--;
         if (this.pidAllocated(ns) === ns.zapInitPids) {
           z.splice(i, 1);
           this.finish_zap(ns);
@@ -838,6 +845,7 @@ export class Kernel {
     ns.zapper = t;
     ns.zapInitPids = t === tg.leader ? 1 : 2;
     this.zapping.push(ns);
+    this.zapRecheckFrom(ns);
     if (this.trace !== null) this.trace({ type: 'zap', ns, init: t });
     this.forEachProcessBelow(ns, (g) => {
       if (g !== tg && this.group_exit(g, SIGKILL) && this.trace !== null) this.trace({ type: 'signal', target: g, sig: SIGKILL, from: t });
@@ -850,6 +858,16 @@ export class Kernel {
       }
     }
     if (dead) for (const c of dead) this.release_task(c.leader, 'zap', t);
+  }
+
+  /** pid_allocated dropped in `ns` and its ancestors (free_pid): zaps waiting there may have ended. */
+  private zapRecheckFrom(ns: PidNs | null): void {
+    for (; ns !== null; ns = ns.parent) {
+      if (ns.zapper !== null && !ns.zapRecheck) {
+        ns.zapRecheck = true;
+        this.zapRechecks++;
+      }
+    }
   }
 
   /** The rest of do_exit for an init whose namespace has emptied. */
@@ -889,6 +907,7 @@ export class Kernel {
     t.id = -1;
     this.nrTasks--;
     this.core.free_pid(t.pid);
+    if (this.zapping.length !== 0) this.zapRecheckFrom(tg.pidns);
     this.unrefPidNs(tg.pidns);
     if (t !== tg.leader) {
       const leader = tg.leader;

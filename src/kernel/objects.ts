@@ -173,6 +173,8 @@ export class PidNs {
   /** The thread blocked in zap_pid_ns_processes, and the pid_allocated value it waits for. */
   zapper: Task | null = null;
   zapInitPids = 0;
+  /** While zapping: a pid with a number here was freed since pid_allocated was last compared with zapInitPids. */
+  zapRecheck = false;
   refs = 0;
   /** Processes whose active namespace this is, in creation order. */
   procHead: ThreadGroup | null = null;
