@@ -126,6 +126,26 @@ describe('pidns run', () => {
     }
   });
 
+  it('--allocator picks the core\'s allocator and --stats reports its work per allocating statement', async () => {
+    const p = file('stats.pidns', 'a = fork init\nb = clone a NEWPID\ngetpid b\n');
+    const want = 'a = fork init -> 2\nb = clone a NEWPID -> 3 1\ngetpid b -> 1\n';
+    const runs = await Promise.all(['pidmap', 'idr', 'hbm'].map((a) => run(['run', p, '--core', 'ts', '--allocator', a, '--stats'])));
+    for (const r of runs) expect(r.out).toBe(want);
+    // pidmap: one word and one page per level searched; the new namespace's page 0 is made at creation.
+    expect(runs[0].err).toBe(
+      `${p}:1: stats: pidmap: 1 words scanned, 1 pages touched, 0 allocated\n` +
+      `${p}:2: stats: pidmap: 2 words scanned, 2 pages touched, 1 allocated\n`,
+    );
+    // idr: the root namespace's leaf root holds 1 and 2: one mark read; the new namespace's tree is empty (no search) and gets a leaf.
+    expect(runs[1].err).toBe(
+      `${p}:1: stats: idr: 1 words scanned, 1 nodes touched, 0 allocated\n` +
+      `${p}:2: stats: idr: 1 words scanned, 1 nodes touched, 1 allocated\n`,
+    );
+    expect(runs[2].err).toMatch(/^.*:1: stats: hbm: 1 words scanned, 1 blocks touched, 0 allocated\n.*:2: stats: hbm: /);
+    expect(await run(['run', p, '--allocator', 'buddy'])).toMatchObject({ code: 1, err: "pidns: run: unknown allocator 'buddy' (pidmap, idr, hbm)\n" });
+    expect(await run(['run', p, '--allocator'])).toMatchObject({ code: 1 });
+  });
+
   it('fails with exit 1 and a one-line message for bad input', async () => {
     const missing = await run(['run', join(dir, 'nope.pidns')]);
     expect(missing.code).toBe(1);

@@ -3,7 +3,9 @@
  * with the oracle) runs through the CLI on both cores and must print its
  * .expected transcript byte for byte. A scenario with NAME.exit ("STATUS
  * LINE") must stop with that exit status and report `FILE:LINE: message` on
- * stderr after printing exactly the lines of .expected.
+ * stderr after printing exactly the lines of .expected. Every scenario also
+ * runs with the idr and hbm allocators (same numbers by design) and with
+ * --trace (which only watches).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -67,6 +69,20 @@ for (const core of ['ts', 'wasm'] as const) {
     }
   });
 }
+
+describe('scenarios with the other allocators', () => {
+  // Every allocator is held to the same numbering: the kernel's transcripts must come out of each.
+  for (const [allocator, core] of [['idr', 'wasm'], ['hbm', 'ts']] as const) {
+    it(`every scenario prints the kernel's transcript with --allocator ${allocator} (${core} core)`, async () => {
+      for (const file of scenarios) {
+        const base = file.slice(0, -'.pidns'.length);
+        const r = await runCli(['run', file, '--core', core, '--allocator', allocator]);
+        expect(r.stdout, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
+        expect(r.code, file).toBe(existsSync(`${base}.exit`) ? Number(readFileSync(`${base}.exit`, 'utf8').trim().split(/\s+/)[0]) : 0);
+      }
+    });
+  }
+});
 
 describe('scenarios traced', () => {
   // --trace only watches: every transcript is the same, and every trace line is well-formed.

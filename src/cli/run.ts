@@ -1,29 +1,36 @@
 /**
- * `pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]`: run a scenario and
+ * `pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]`: run a scenario and
  * print its transcript. `FILE` may be `-` for standard input, which messages
  * then call `<stdin>`.
  */
-import type { CoreName, PidCore } from '../core/types.js';
+import { ALLOCATOR_NAMES, type AllocatorName, type CoreName, type PidCore } from '../core/types.js';
+import { STAT_ALLOCS, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../core/layout.js';
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { runScenario } from '../scenario/run.js';
 import { CliError, type CliIO, type Command } from './common.js';
 
-const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]
-       pidns run - [--core wasm|ts] [--explain] [--trace]     (scenario on standard input)
+const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]
+       pidns run - [...]                                   (scenario on standard input)
 
 Runs a scenario (shared/spec/scenario-language.md) on the simulated kernel and
 prints its transcript on standard output, one line per statement.
 
 options:
   --core wasm|ts   which pid core runs the numbers (default: wasm)
+  --allocator A    the core's pid allocator: ${ALLOCATOR_NAMES.join(', ')} (default: pidmap);
+                   every one hands out the same numbers, only their work differs
   --explain        for each failed call, write "FILE:LINE: ERRNO: why" on
                    standard error: the kernel check that refused it
   --trace          after each statement, write what it did inside the kernel
                    on standard error, "FILE:LINE: trace: ..." per event: tasks
                    created, exits, signals, reparenting, reaps, namespaces
                    made, torn down (zap_pid_ns_processes) and freed
+  --stats          after each statement that allocated pids, write the
+                   allocator's work on standard error, "FILE:LINE: stats:
+                   ...": words scanned, pages (or nodes, blocks) touched and
+                   allocated by its alloc_pid calls
   -h, --help       show this help
 
 exit status:
@@ -33,11 +40,14 @@ exit status:
      "FILE:LINE: message" went to standard error (FILE is <stdin> for -)
 `;
 
+/** What each allocator's STAT_PAGES_TOUCHED counts (docs/core-algorithms.md "Allocators"). */
+const UNITS: Record<AllocatorName, string> = { pidmap: 'pages', idr: 'nodes', hbm: 'blocks' };
+
 /** Make a core by name (Node: the WASM core is loaded synchronously from build/). */
-export function makeCore(name: CoreName): PidCore {
-  if (name === 'ts') return createTsCore();
+export function makeCore(name: CoreName, allocator: AllocatorName = 'pidmap'): PidCore {
+  if (name === 'ts') return createTsCore({ allocator });
   try {
-    return createWasmCoreSync();
+    return createWasmCoreSync({ allocator });
   } catch (e) {
     throw new CliError(`cannot load the WASM core: ${(e as Error).message.replace(/^pidns: /, '')}`);
   }
@@ -46,19 +56,30 @@ export function makeCore(name: CoreName): PidCore {
 interface RunArgs {
   file: string;
   core: CoreName;
+  allocator: AllocatorName;
   explain: boolean;
   trace: boolean;
+  stats: boolean;
 }
 
 function parseArgs(args: string[]): RunArgs {
   let file: string | null = null;
   let core: CoreName = 'wasm';
+  let allocator: AllocatorName = 'pidmap';
   let explain = false;
   let trace = false;
+  let stats = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--explain') explain = true;
     else if (a === '--trace') trace = true;
+    else if (a === '--stats') stats = true;
+    else if (a === '--allocator' || a.startsWith('--allocator=')) {
+      const v = a === '--allocator' ? args[++i] : a.slice('--allocator='.length);
+      if (v === undefined) throw new CliError(`run: option '--allocator' needs a value: ${ALLOCATOR_NAMES.join(', ')}`);
+      if (!(ALLOCATOR_NAMES as readonly string[]).includes(v)) throw new CliError(`run: unknown allocator '${v}' (${ALLOCATOR_NAMES.join(', ')})`);
+      allocator = v as AllocatorName;
+    }
     else if (a === '--core' || a.startsWith('--core=')) {
       const v = a === '--core' ? args[++i] : a.slice('--core='.length);
       if (v === undefined) throw new CliError("run: option '--core' needs a value: wasm or ts");
@@ -70,14 +91,14 @@ function parseArgs(args: string[]): RunArgs {
     else throw new CliError(`run: more than one scenario given ('${file}', '${a}')`);
   }
   if (file === null) throw new CliError('run: no scenario given (usage: pidns run FILE.pidns)');
-  return { file, core, explain, trace };
+  return { file, core, allocator, explain, trace, stats };
 }
 
 export const runCommand: Command = {
   summary: 'run a .pidns scenario and print its transcript',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { file, core, explain, trace } = parseArgs(args);
+    const { file, core, allocator, explain, trace, stats } = parseArgs(args);
     let source: string;
     let shown: string;
     if (file === '-') {
@@ -93,7 +114,14 @@ export const runCommand: Command = {
         throw new CliError(`cannot read ${file}: ${why}`);
       }
     }
-    const kernel = new Kernel(makeCore(core));
+    const kernel = new Kernel(makeCore(core, allocator));
+    // The allocator's counters before the statement (the core's stats block, layout.ts).
+    const statsAt = kernel.core.statsPtr >> 3;
+    const counters = (): number[] => {
+      const f = kernel.core.f64();
+      return [STAT_ALLOCS, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED].map((k) => f[statsAt + k]);
+    };
+    let before = counters();
     let out = '';
     // stderr lines follow the transcript lines they belong to: flush stdout first.
     const flush = (): void => {
@@ -103,8 +131,17 @@ export const runCommand: Command = {
       }
     };
     const r = runScenario(source, kernel, {
-      onLine: (l) => {
+      onLine: (l, line) => {
         out += l + '\n';
+        if (stats) {
+          const now = counters();
+          const [allocs, words, pages, made] = now.map((v, i) => v - before[i]);
+          before = now;
+          if (allocs > 0) {
+            flush();
+            io.stderr(`${shown}:${line}: stats: ${allocator}: ${words} words scanned, ${pages} ${UNITS[allocator]} touched, ${made} allocated\n`);
+          }
+        }
         if (out.length > 1 << 16) {
           io.stdout(out);
           out = '';

@@ -225,8 +225,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Called with each transcript line as it is produced. */
-  onLine?: (line: string) => void;
+  /** Called with each transcript line as it is produced, and its 1-based line number in the source. */
+  onLine?: (text: string, line: number) => void;
   /** Called with each failed call as it happens. */
   onFailure?: (f: CallFailure) => void;
   /**
@@ -264,7 +264,7 @@ export function runScenario(source: string, kernel: Kernel, opts: RunOptions = {
       if (r === null) continue;
       if (!r.ok) return { lines, error: { line: i + 1, message: r.message }, failures };
       lines.push(r.line);
-      opts.onLine?.(r.line);
+      opts.onLine?.(r.line, i + 1);
       if (r.errno !== null) {
         const f = { line: i + 1, errno: r.errno, why: r.why ?? '' };
         failures.push(f);
