@@ -167,7 +167,7 @@ describe('pidns run', () => {
     for (const name of Object.keys(COMMANDS)) expect(h.out).toContain(`  ${name}`);
     const rh = await run(['run', '--help']);
     expect(rh.code).toBe(0);
-    expect(rh.out).toContain('pidns run FILE.pidns [--core wasm|ts] [--explain] [--trace]');
+    expect(rh.out).toContain('pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]');
     expect(rh.out).toContain('<stdin>');
   });
 });
