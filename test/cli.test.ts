@@ -160,6 +160,12 @@ describe('pidns run', () => {
     expect((await run([])).code).toBe(1);
   });
 
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, out: `pidns ${pkg.version} (simulates Linux 6.18)\n`, err: '' });
+    expect((await run(['-V'])).out).toBe(`pidns ${pkg.version} (simulates Linux 6.18)\n`);
+  });
+
   it('has help for the command and each subcommand', async () => {
     const h = await run(['--help']);
     expect(h.code).toBe(0);

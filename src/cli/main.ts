@@ -20,6 +20,16 @@ export const COMMANDS: Record<string, Command> = {
   play: playCommand,
 };
 
+/** The version in the package's package.json (two folders up from src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function usage(): string {
   const lines = [
     'usage: pidns COMMAND [ARGS]',
@@ -29,7 +39,7 @@ function usage(): string {
     'commands:',
   ];
   for (const [name, cmd] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${cmd.summary}`);
-  lines.push('', 'options:', '  -h, --help  show this help (`pidns COMMAND --help` for a command)', '');
+  lines.push('', 'options:', '  -h, --help     show this help (`pidns COMMAND --help` for a command)', '  -V, --version  show the version', '');
   return lines.join('\n');
 }
 
@@ -55,6 +65,10 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
   }
   if (name === '-h' || name === '--help' || name === 'help') {
     io.stdout(usage());
+    return 0;
+  }
+  if (name === '-V' || name === '--version') {
+    io.stdout(`pidns ${packageVersion()} (simulates Linux 6.18)\n`);
     return 0;
   }
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
