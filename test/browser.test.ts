@@ -134,6 +134,17 @@ describe('browser entry (Chromium)', () => {
       const trace = rows.filter((r) => r.cls === 'trace').map((r) => r.cells[1]);
       expect(trace).toContain("init's new children go into pidns#6 (level 1); it stays in pidns#0 (level 0)");
       expect(trace).toContain("u created: a thread of c's process, NSpid 5 3");
+      // The process tree: init, its thread v, a → b, and c (init's child in b's namespace) with its thread u.
+      // Each entry's own text, without its nested list.
+      const tree = await page.$$eval('#tree li', (lis) => lis.map((li) => [...li.childNodes].filter((n) => n.nodeName !== 'UL').map((n) => n.textContent).join('').trim()));
+      expect(tree).toEqual([
+        'init NSpid 1 running',
+        'v NSpid 6 running (thread)',
+        'a NSpid 2 running',
+        'b NSpid 3 1 running',
+        'c NSpid 4 2 running',
+        'u NSpid 5 3 running (thread)',
+      ]);
       const ns = await page.$$eval('#namespaces .ns', (ds) => ds.map((d) => d.textContent ?? ''));
       expect(ns.length).toBe(2);
       expect(ns[1]).toContain('pidns#6');
