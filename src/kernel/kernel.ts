@@ -150,6 +150,19 @@ export interface KernelModelOptions {
   recycle?: boolean;
 }
 
+/**
+ * The namespace after `ns` in a preorder walk of the tree below `top`
+ * (parents before children, children in creation order), or null at the end.
+ * Stackless: it follows the kid / sibling / parent links.
+ */
+function nsPreorderNext(ns: PidNs, top: PidNs): PidNs | null {
+  if (ns.kidHead !== null) return ns.kidHead;
+  for (let n: PidNs | null = ns; n !== null && n !== top; n = n.parent) {
+    if (n.knext !== null) return n.knext;
+  }
+  return null;
+}
+
 export class Kernel {
   readonly core: PidCore;
   readonly rootNs: PidNs;
@@ -710,7 +723,8 @@ export class Kernel {
         ns.zapRecheck = false;
         this.zapRechecks--;
         if (this.pidAllocated(ns) === ns.zapInitPids) {
-          z.splice(i, 1);
+          z.copyWithin(i, i + 1);
+          z.pop();
           this.finish_zap(ns);
           moved = true;
           break;
@@ -917,7 +931,12 @@ export class Kernel {
     // child_reaper. A released leader's stale zombie-heap entries hold an
     // older seq, which a reuse never matches (linkChild hands out a new one).
     if (this.recycle && (tg.flags & SIGNAL_UNKILLABLE) === 0) {
-      t.kids = null;
+      // Its children were handed over at its exit; the list head and heap are kept for the next user.
+      const kids = t.kids;
+      if (kids !== null) {
+        kids.head = kids.tail = null;
+        if (kids.zombies !== null) kids.zombies.clear();
+      }
       this.taskCache.push(t);
     }
   }
@@ -928,13 +947,8 @@ export class Kernel {
    * The visitor may mark processes but must not release any.
    */
   forEachProcessBelow(ns: PidNs, fn: (tg: ThreadGroup) => void): void {
-    const stack: PidNs[] = [ns];
-    while (stack.length > 0) {
-      const cur = stack.pop() as PidNs;
+    for (let cur: PidNs | null = ns; cur !== null; cur = nsPreorderNext(cur, ns)) {
       for (let g = cur.procHead; g; g = g.nnext) fn(g);
-      const kids: PidNs[] = [];
-      for (let k = cur.kidHead; k; k = k.knext) kids.push(k);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
   }
 
@@ -1138,14 +1152,7 @@ export class Kernel {
   /** Every pid namespace alive in the model, parents first. */
   namespaces(): PidNs[] {
     const out: PidNs[] = [];
-    const stack: PidNs[] = [this.rootNs];
-    while (stack.length > 0) {
-      const ns = stack.pop() as PidNs;
-      out.push(ns);
-      const kids: PidNs[] = [];
-      for (let k = ns.kidHead; k; k = k.knext) kids.push(k);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    }
+    for (let ns: PidNs | null = this.rootNs; ns !== null; ns = nsPreorderNext(ns, this.rootNs)) out.push(ns);
     return out;
   }
 
