@@ -258,6 +258,20 @@ describe('storm report', () => {
     expect(svg.elements.filter((e) => e.name === 'line' && e.attrs.class === 'range').length).toBe(1);
   });
 
+  it('profiled runs get a panel in the chart: a bar per run split into the parts', () => {
+    const split = { core: 0.5, kernel: 0.3, workload: 0.15, gc: 0.05, other: 0 };
+    const runs = [{ ...fakeRun('wide', 'wasm', 2e6), timeSplit: split }, { ...fakeRun('wide', 'ts', 1e6), timeSplit: split }];
+    const x = checkXml(stormChart(runs));
+    const parts = x.elements.filter((e) => e.name === 'rect' && e.attrs.class === 'part');
+    // "other" is 0: no segment for it.
+    expect(parts.map((p) => `${p.attrs['data-run']}:${p.attrs['data-part']}`)).toEqual(
+      runs.flatMap((r) => ['core', 'kernel', 'workload', 'gc'].map((p) => `${r.name}:${p}`)),
+    );
+    const widths = parts.slice(0, 4).map((p) => Number(p.attrs.width));
+    expect(widths[0] / widths[1]).toBeCloseTo(0.5 / 0.3, 1);
+    expect(checkXml(stormChart([fakeRun('wide', 'wasm', 2e6)])).elements.some((e) => e.attrs.class === 'part')).toBe(false);
+  });
+
   it('the table has one row per run and the WASM/TS ratio', () => {
     const t = formatTable([fakeRun('wide', 'wasm', 1.2e6), fakeRun('wide', 'ts', 4e5)]);
     const lines = t.trimEnd().split('\n');

@@ -3,10 +3,18 @@
  * dependency): ops/s per workload, one bar per run, WASM and TS side by side
  * in each workload's group, with labelled axes, value labels and a legend.
  * Every bar is a `<rect class="bar">` carrying the run's name in `data-run`.
+ * Profiled runs (`--profile`) add a panel below: one 100 % bar per run
+ * split into where its time went (`<rect class="part" data-part=...>`).
  */
 import { formatRate, wasmTsRatios } from './report.js';
 import type { RunRecord } from './spec.js';
 import type { StormContext } from './report.js';
+import { PARTS, type Part } from './profile.js';
+
+const PART_COLOURS: Record<Part, string> = { core: '#3b6fb6', kernel: '#54a24b', workload: '#b279a2', gc: '#e45756', other: '#bab0ac' };
+const PART_NAMES: Record<Part, string> = { core: 'core', kernel: 'kernel model', workload: 'workload', gc: 'GC', other: 'other' };
+const SPLIT_ROW = 22;
+const SPLIT_HEAD = 44;
 
 const CORE_COLOURS: Record<string, string> = { wasm: '#3b6fb6', ts: '#e08a2c' };
 const BAR_W = 34;
@@ -56,7 +64,9 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
   // Wide enough for the subtitle (about 6 px per character at 11 px) and the legend.
   plotW = Math.max(plotW, 360, subtitle.length * 6.2 - RIGHT);
   const width = Math.ceil(LEFT + plotW + RIGHT);
-  const height = TOP + PLOT_H + BOTTOM;
+  const profiled = runs.filter((r) => r.timeSplit);
+  const splitTop = TOP + PLOT_H + BOTTOM;
+  const height = splitTop + (profiled.length > 0 ? SPLIT_HEAD + profiled.length * SPLIT_ROW + 22 : 0);
   const y = (v: number): number => TOP + PLOT_H - (v / top) * PLOT_H;
 
   const o: string[] = [];
@@ -75,7 +85,7 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
   o.push(`<line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${TOP + PLOT_H}" stroke="#333"/>`);
   o.push(`<line x1="${LEFT}" y1="${TOP + PLOT_H}" x2="${LEFT + plotW}" y2="${TOP + PLOT_H}" stroke="#333"/>`);
   o.push(`<text transform="translate(18 ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="12">ops per second</text>`);
-  o.push(`<text x="${LEFT + plotW / 2}" y="${height - 12}" text-anchor="middle" font-size="12">workload (d = namespace depth)</text>`);
+  o.push(`<text x="${LEFT + plotW / 2}" y="${TOP + PLOT_H + BOTTOM - 12}" text-anchor="middle" font-size="12">workload (d = namespace depth)</text>`);
 
   // Groups centred in the plot.
   let x = LEFT + GROUP_GAP / 2 + (plotW - contentW) / 2;
@@ -121,6 +131,38 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
     o.push(`<text x="${lx + 16}" y="${TOP - 6}">${core === 'wasm' ? 'WASM core' : 'TS core'}</text>`);
     lx += 90;
   }
+  if (profiled.length > 0) splitPanel(o, profiled, splitTop, plotW);
   o.push('</svg>');
   return o.join('\n') + '\n';
+}
+
+/** The --profile panel: a 100 % bar per run, split by part, with a legend. */
+function splitPanel(o: string[], runs: readonly RunRecord[], top: number, plotW: number): void {
+  const labels = runs.map((r) => `${groupLabel(r)} ${r.core}${r.allocator !== 'pidmap' ? `/${r.allocator}` : ''}`);
+  // Room for the longest label (≈6 px a character at 10 px) left of the bars.
+  const left = Math.max(LEFT, 12 + Math.max(...labels.map((l) => l.length)) * 6);
+  const barW = LEFT + plotW - left;
+  o.push(`<text x="${LEFT}" y="${top + 14}" font-size="13" font-weight="bold">where the time goes (share of CPU samples)</text>`);
+  o.push(`<text x="${LEFT}" y="${top + SPLIT_HEAD + runs.length * SPLIT_ROW + 8}" font-size="10" fill="#555">profiling slows the runs: the rates above are lower than without --profile</text>`);
+  let lx = left;
+  for (const p of PARTS) {
+    o.push(`<rect x="${lx}" y="${top + 24}" width="12" height="12" fill="${PART_COLOURS[p]}"/>`);
+    o.push(`<text x="${lx + 16}" y="${top + 34}">${esc(PART_NAMES[p])}</text>`);
+    lx += 30 + PART_NAMES[p].length * 7;
+  }
+  runs.forEach((r, i) => {
+    const y = top + SPLIT_HEAD + i * SPLIT_ROW;
+    o.push(`<text x="${left - 6}" y="${y + 12}" text-anchor="end" font-size="10">${esc(labels[i])}</text>`);
+    let x = left;
+    for (const p of PARTS) {
+      const share = (r.timeSplit as Record<Part, number>)[p];
+      const w = share * barW;
+      if (w <= 0) continue;
+      o.push(
+        `<rect class="part" data-run="${esc(r.name)}" data-part="${p}" x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${SPLIT_ROW - 6}" fill="${PART_COLOURS[p]}"><title>${esc(`${r.name}: ${PART_NAMES[p]} ${(share * 100).toFixed(1)} %`)}</title></rect>`,
+      );
+      if (w > 34) o.push(`<text x="${(x + w / 2).toFixed(1)}" y="${y + 12}" text-anchor="middle" font-size="10" fill="#fff">${(share * 100).toFixed(0)}%</text>`);
+      x += w;
+    }
+  });
 }
