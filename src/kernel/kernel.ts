@@ -141,11 +141,12 @@ export type KernelEvent =
 export interface KernelModelOptions {
   /**
    * Reuse released Task objects for later forks, LIFO, as the kernel's
-   * task_struct_cachep and signal_cachep slabs reuse freed objects. It saves the garbage collector most of a fork storm's work and
-   * keeps the hot objects in cache. The price: a Task handle kept past its
-   * release names whatever task reuses the object later, so only a caller
-   * that drops its handles at reaping may turn it on (the storm workloads
-   * do; the typed API and the scenario runner never do). Default false.
+   * task_struct_cachep and signal_cachep slabs reuse freed objects. It
+   * saves the garbage collector most of a fork storm's work and keeps the
+   * hot objects in cache. The price: a Task handle kept past its release
+   * names whatever task reuses the object later, so only a caller that
+   * drops its handles at reaping may turn it on (the storm workloads do;
+   * the typed API and the scenario runner never do). Default false.
    */
   recycle?: boolean;
 }
@@ -190,8 +191,9 @@ export class Kernel {
   private readonly zapping: PidNs[] = [];
   /** How many of them have zapRecheck set: runPending compares pid_allocated only for those. */
   private zapRechecks = 0;
-  /** Released objects waiting for reuse (KernelModelOptions.recycle). */
+  /** KernelModelOptions.recycle. */
   private readonly recycle: boolean;
+  /** Released tasks waiting for reuse, the last released on top. */
   private readonly taskCache: Task[] = [];
 
   constructor(core: PidCore, opts: KernelModelOptions = {}) {
@@ -674,7 +676,7 @@ export class Kernel {
    * do_group_exit): SIGNAL_GROUP_EXIT with `status`, every live thread
    * marked PF_EXITING, the process queued for do_exit. No effect when the
    * group is already exiting or has no live thread (an init waiting in
-   * zap_pid_ns_processes, a zombie).
+   * zap_pid_ns_processes, a zombie). Returns whether it took effect.
    */
   private group_exit(tg: ThreadGroup, status: number): boolean {
     if ((tg.flags & SIGNAL_GROUP_EXIT) !== 0 || tg.live === 0) return false;
