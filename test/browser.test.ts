@@ -150,6 +150,21 @@ describe('browser entry (Chromium)', () => {
       expect(ns[1]).toContain('pidns#6');
       expect(ns[1]).toContain('init b');
       expect(ns[1]).toMatch(/c 2/);
+      // Another allocator: the same transcript, and its work under each allocating statement.
+      await page.selectOption('#allocator', 'idr');
+      await page.check('#stats');
+      await page.fill('#src', readFileSync(SCENARIO, 'utf8'));
+      await page.click('#run');
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('idr allocator') ?? false);
+      const rows2 = await page.$$eval('#out tr', (trs) => trs.map((tr) => ({ cls: tr.className, cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '') })));
+      const transcript2 = rows2.filter((r) => r.cls === '' || r.cls === 'fail').map((r) => `${r.cells[1]} -> ${r.cells[2].replace(/^→ /, '')}`);
+      expect(transcript2.join('\n') + '\n').toBe(expected);
+      const stats = rows2.filter((r) => r.cls === 'stats').map((r) => r.cells[1]);
+      // Five statements allocate pids (a, b, c, u, v); t's clone is refused before alloc_pid.
+      expect(stats.length).toBe(5);
+      for (const line of stats) expect(line).toMatch(/^idr: \d+ words scanned, \d+ nodes touched, \d+ allocated$/);
+      await page.selectOption('#allocator', 'pidmap');
+      await page.uncheck('#stats');
       // Every built-in example runs to its end.
       const examples = await page.$$eval('#example option', (os) => os.map((o) => (o as HTMLOptionElement).value));
       expect(examples.length).toBeGreaterThanOrEqual(4);
