@@ -274,6 +274,8 @@ export class ZombieHeap {
   }
 
   clear(): void {
+    // Writing `length` is a runtime call even on an empty array: skip it then.
+    if (this.keys.length === 0) return;
     this.keys.length = 0;
     this.items.length = 0;
   }
