@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main, type CliIO } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 
 const REPO = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'pidns-cli-'));
@@ -19,18 +20,7 @@ function file(name: string, text: string): string {
   return p;
 }
 
-async function run(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    readStdin: async () => stdin,
-    readFile: (p) => readFileSync(p, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = runCli;
 
 const GOOD = 'a = fork init   # comment\n\n# only a comment\nb = clone a NEWPID\r\nc = clone init THREAD\nwait init\n';
 const GOOD_OUT = 'a = fork init -> 2\nb = clone a NEWPID -> 3 1\nc = clone init THREAD -> EINVAL\nwait init -> none\n';

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -39,30 +39,21 @@ describe('playground', () => {
   });
 
   it('pidns play refuses bad options with exit 1', async () => {
-    let err = '';
-    const io: CliIO = { stdout: () => {}, stderr: (s) => void (err += s), readStdin: async () => '', readFile: () => '' };
-    expect(await main(['play', '--port', 'x'], io)).toBe(1);
-    expect(err).toBe("pidns: play: --port wants a whole number from 0 to 65535, not 'x'\n");
-    err = '';
-    expect(await main(['play', '--port', '70000'], io)).toBe(1);
-    expect(err).toMatch(/--port wants a whole number/);
-    err = '';
-    expect(await main(['play', '--frob'], io)).toBe(1);
-    expect(err).toBe("pidns: play: unknown option '--frob' (see pidns play --help)\n");
-    err = '';
-    expect(await main(['play', '--host'], io)).toBe(1);
-    expect(err).toBe("pidns: play: option '--host' needs a value\n");
+    expect(await runCli(['play', '--port', 'x'])).toEqual({ code: 1, out: '', err: "pidns: play: --port wants a whole number from 0 to 65535, not 'x'\n" });
+    expect(await runCli(['play', '--port', '70000'])).toMatchObject({ code: 1, err: expect.stringMatching(/--port wants a whole number/) });
+    expect(await runCli(['play', '--frob'])).toMatchObject({ code: 1, err: "pidns: play: unknown option '--frob' (see pidns play --help)\n" });
+    expect(await runCli(['play', '--host'])).toMatchObject({ code: 1, err: "pidns: play: option '--host' needs a value\n" });
   });
 
   it('pidns play says so when the port is taken', async () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const port = (busy.address() as AddressInfo).port;
-    let err = '';
-    const io: CliIO = { stdout: () => {}, stderr: (s) => void (err += s), readStdin: async () => '', readFile: () => '' };
     try {
-      expect(await main(['play', '--port', String(port)], io)).toBe(1);
-      expect(err).toBe(`pidns: play: cannot listen on 127.0.0.1:${port}: the port is in use (try --port 0)\n`);
+      expect(await runCli(['play', '--port', String(port)])).toMatchObject({
+        code: 1,
+        err: `pidns: play: cannot listen on 127.0.0.1:${port}: the port is in use (try --port 0)\n`,
+      });
     } finally {
       await new Promise((r) => busy.close(r));
     }

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, 'scenarios');
 
@@ -22,19 +22,6 @@ function findScenarios(dir: string): string[] {
     else if (e.endsWith('.pidns')) out.push(p);
   }
   return out;
-}
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    readStdin: async () => '',
-    readFile: (p) => readFileSync(p, 'utf8'),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
 }
 
 const scenarios = findScenarios(ROOT);
@@ -54,15 +41,15 @@ for (const core of ['ts', 'wasm'] as const) {
         const base = file.slice(0, -'.pidns'.length);
         const expected = readFileSync(`${base}.expected`, 'utf8');
         const r = await runCli(['run', file, '--core', core]);
-        expect(r.stdout).toBe(expected);
+        expect(r.out).toBe(expected);
         if (existsSync(`${base}.exit`)) {
           const [status, line] = readFileSync(`${base}.exit`, 'utf8').trim().split(/\s+/);
           expect(r.code).toBe(Number(status));
-          const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+          const lines = r.err.split('\n').filter((l) => l.length > 0);
           expect(lines.length).toBe(1);
           expect(lines[0].startsWith(`${file}:${line}: `)).toBe(true);
         } else {
-          expect(r.stderr).toBe('');
+          expect(r.err).toBe('');
           expect(r.code).toBe(0);
         }
       });
@@ -77,7 +64,7 @@ describe('scenarios with the other allocators', () => {
       for (const file of scenarios) {
         const base = file.slice(0, -'.pidns'.length);
         const r = await runCli(['run', file, '--core', core, '--allocator', allocator]);
-        expect(r.stdout, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
+        expect(r.out, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
         expect(r.code, file).toBe(existsSync(`${base}.exit`) ? Number(readFileSync(`${base}.exit`, 'utf8').trim().split(/\s+/)[0]) : 0);
       }
     });
@@ -91,8 +78,8 @@ describe('scenarios traced', () => {
     for (const file of scenarios) {
       const base = file.slice(0, -'.pidns'.length);
       const r = await runCli(['run', file, '--core', 'ts', '--trace']);
-      expect(r.stdout, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
-      const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+      expect(r.out, file).toBe(readFileSync(`${base}.expected`, 'utf8'));
+      const lines = r.err.split('\n').filter((l) => l.length > 0);
       const trace = lines.filter((l) => l.startsWith(`${file}:`) && l.includes(': trace: '));
       // Besides trace lines only a scenario error's one line.
       expect(lines.length - trace.length, file).toBe(existsSync(`${base}.exit`) ? 1 : 0);

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../src/cli/main.js';
+import { runCli } from './helpers/cli.js';
 import { parseStormArgs, stormSpecs } from '../src/cli/storm.js';
 import { stormChart } from '../src/storm/chart.js';
 import { mergeRepeats } from '../src/storm/runner.js';
@@ -282,18 +282,7 @@ describe('storm report', () => {
 });
 
 describe('pidns storm', () => {
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: CliIO = {
-      stdout: (s) => void (out += s),
-      stderr: (s) => void (err += s),
-      readStdin: async () => '',
-      readFile: (p) => readFileSync(p, 'utf8'),
-    };
-    const code = await main(args, io);
-    return { code, out, err };
-  }
+  const run = runCli;
 
   const bad: [string[], RegExp][] = [
     [['--workload', 'wyde'], /unknown workload 'wyde' \(one of: wide, wide-live, deep, churn, tree, storm\)/],

@@ -106,40 +106,30 @@ export class Task {
     return this.tg;
   }
 
+  /** The children-list object, made on first use (a null write to a field of a missing one is a no-op). */
+  private ownKids(): TaskChildren {
+    return this.kids ?? (this.kids = new TaskChildren());
+  }
+
   /** children list of this thread: process leaders, oldest first. */
   get childHead(): Task | null {
-    const k = this.kids;
-    return k === null ? null : k.head;
+    return this.kids === null ? null : this.kids.head;
   }
   set childHead(v: Task | null) {
-    if (this.kids === null) {
-      if (v === null) return;
-      this.kids = new TaskChildren();
-    }
-    this.kids.head = v;
+    if (v !== null || this.kids !== null) this.ownKids().head = v;
   }
   get childTail(): Task | null {
-    const k = this.kids;
-    return k === null ? null : k.tail;
+    return this.kids === null ? null : this.kids.tail;
   }
   set childTail(v: Task | null) {
-    if (this.kids === null) {
-      if (v === null) return;
-      this.kids = new TaskChildren();
-    }
-    this.kids.tail = v;
+    if (v !== null || this.kids !== null) this.ownKids().tail = v;
   }
   /** Reapable zombie children of this thread, keyed by children-list position (lazy deletion). */
   get zombies(): ZombieHeap | null {
-    const k = this.kids;
-    return k === null ? null : k.zombies;
+    return this.kids === null ? null : this.kids.zombies;
   }
   set zombies(v: ZombieHeap | null) {
-    if (this.kids === null) {
-      if (v === null) return;
-      this.kids = new TaskChildren();
-    }
-    this.kids.zombies = v;
+    if (v !== null || this.kids !== null) this.ownKids().zombies = v;
   }
 }
 

@@ -106,10 +106,7 @@ export function formatTable(runs: readonly RunRecord[]): string {
     return `${formatRate(Math.min(...s))}..${formatRate(Math.max(...s))} (${s.length})`;
   };
   const rows = runs.map((r) => [
-    r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
-    r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
-    r.allocator,
-    String(r.depth),
+    ...runCells(r),
     formatCount(r.ops),
     r.opUnit,
     formatRate(r.opsPerSec),
@@ -121,9 +118,24 @@ export function formatTable(runs: readonly RunRecord[]): string {
     ratios.has(r.name) ? `${(ratios.get(r.name) as number).toFixed(2)}x` : '-',
   ]);
   if (repeated) runs.forEach((r, i) => rows[i].splice(7, 0, range(r)));
+  return columns(head, rows, (i) => right[i]);
+}
+
+/** The cells that name a run: workload (with churn's fill), core build, allocator, depth. */
+function runCells(r: RunRecord): string[] {
+  return [
+    r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
+    r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
+    r.allocator,
+    String(r.depth),
+  ];
+}
+
+/** Aligned columns under a ruled header; `right(i)` says which columns align right. */
+function columns(head: string[], rows: string[][], right: (i: number) => boolean): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (right[i] ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+    cells.map((c, i) => (right(i) ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -138,21 +150,13 @@ export function formatTimeSplit(runs: readonly RunRecord[]): string {
   if (profiled.length === 0) return '';
   const head = ['workload', 'core', 'allocator', 'depth', ...PARTS.map((p) => PART_HEADS[p])];
   const rows = profiled.map((r) => [
-    r.workload + (r.fill !== undefined ? ` ${+(r.fill * 100).toFixed(3)}%` : ''),
-    r.build === 'ts' ? 'ts' : `wasm${r.build === 'release-simd' ? '+simd' : ''}`,
-    r.allocator,
-    String(r.depth),
+    ...runCells(r),
     ...PARTS.map((p) => `${((r.timeSplit as TimeSplit)[p] * 100).toFixed(1)}%`),
   ]);
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 3 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
-  return [
-    '',
-    'where the time goes: share of the timed part\'s CPU samples (every 100 µs; profiling slows the runs down)',
-    line(head),
-    line(w.map((n) => '-'.repeat(n))),
-    ...rows.map(line),
-  ].join('\n') + '\n';
+  return (
+    '\nwhere the time goes: share of the timed part\'s CPU samples (every 100 µs; profiling slows the runs down)\n' +
+    columns(head, rows, (i) => i >= 3)
+  );
 }
 
 export function formatContext(c: StormContext): string {
