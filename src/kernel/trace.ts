@@ -1,13 +1,31 @@
 /**
  * One line of English per KernelEvent (kernel.ts), for `pidns run --trace`
  * and for embedders who want to show what a call did. Tasks are named by a
- * callback (a scenario's names, or anything the caller likes); namespaces
- * are `pidns#N` with N their creation serial (the id the views use) and
- * their level. Must be called while the event is current: a released task's
- * numbers are still readable then, not after the call returns.
+ * callback (a scenario's names, or anything the caller likes), by default
+ * `task ` and their NSpid (`task 3 1`); namespaces are `pidns#N` with N
+ * their creation serial (the id the views use) and their level.
+ *
+ * Numbers are read through `k.nspidOf`. With the typed API's kernel
+ * (`formatEvent(k, e)` in an onEvent listener, which runs after the call)
+ * a task released by the call keeps the numbers it had. With the raw
+ * Kernel (Kernel.trace) call it while the event is current: a released
+ * task's numbers are readable then, not after the call returns.
  */
-import type { Kernel, KernelEvent } from './kernel.js';
+import type { KernelEvent } from './kernel.js';
 import type { PidNs, Task } from './objects.js';
+
+/** Where formatEvent reads a task's numbers: the typed PidnsKernel or the raw Kernel. */
+export interface EventNumbers {
+  nspidOf(t: Task): readonly number[];
+}
+
+/** The default task namer: `task` and its NSpid, root level first (`task 3 1`). */
+export function nspidNamer(k: EventNumbers): (t: Task) => string {
+  return (t) => {
+    const n = k.nspidOf(t);
+    return n.length > 0 ? `task ${n.join(' ')}` : 'a reaped task';
+  };
+}
 import { SIGKILL } from './flags.js';
 
 const SIGNAL_NAMES: Record<number, string> = { [SIGKILL]: 'SIGKILL', 15: 'SIGTERM' };
@@ -16,7 +34,7 @@ function nsName(ns: PidNs): string {
   return `pidns#${ns.serial} (level ${ns.level})`;
 }
 
-export function formatEvent(k: Kernel, e: KernelEvent, name: (t: Task) => string): string {
+export function formatEvent(k: EventNumbers, e: KernelEvent, name: (t: Task) => string = nspidNamer(k)): string {
   switch (e.type) {
     case 'create': {
       const numbers = `NSpid ${k.nspidOf(e.task).join(' ')}`;
