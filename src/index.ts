@@ -12,7 +12,10 @@ import { Kernel } from './kernel/kernel.js';
 
 export * from './kernel/index.js';
 export * from './scenario/index.js';
-export type { PidCore, CoreName, CoreOptions } from './core/types.js';
+export type { PidCore, CoreName, CoreOptions, AllocatorName, AllocatorProbe } from './core/types.js';
+export { ALLOCATOR_NAMES } from './core/types.js';
+export type { WasmPidCore, WasmCoreOptions, WasmBuildName, WasmSource, WasmCoreExports, CoreCalls } from './core/wasm.js';
+export { readCounters, countersSince, type AllocatorCounters } from './core/counters.js';
 export { errnoName, type ErrnoName } from './core/errno.js';
 export { createTsCore } from './core/ts/index.js';
 export { createWasmCore } from './core/wasm.js';

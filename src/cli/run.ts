@@ -4,7 +4,7 @@
  * then call `<stdin>`.
  */
 import { ALLOCATOR_NAMES, type AllocatorName, type CoreName, type PidCore } from '../core/types.js';
-import { STAT_ALLOCS, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../core/layout.js';
+import { countersSince, readCounters } from '../core/counters.js';
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
@@ -40,7 +40,7 @@ exit status:
      "FILE:LINE: message" went to standard error (FILE is <stdin> for -)
 `;
 
-/** What each allocator's STAT_PAGES_TOUCHED counts (docs/core-algorithms.md "Allocators"). */
+/** What each allocator's pagesTouched counter counts (docs/core-algorithms.md "Allocators"). */
 const UNITS: Record<AllocatorName, string> = { pidmap: 'pages', idr: 'nodes', hbm: 'blocks' };
 
 /** Make a core by name (Node: the WASM core is loaded synchronously from build/). */
@@ -115,13 +115,8 @@ export const runCommand: Command = {
       }
     }
     const kernel = new Kernel(makeCore(core, allocator));
-    // The allocator's counters before the statement (the core's stats block, layout.ts).
-    const statsAt = kernel.core.statsPtr >> 3;
-    const counters = (): number[] => {
-      const f = kernel.core.f64();
-      return [STAT_ALLOCS, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED].map((k) => f[statsAt + k]);
-    };
-    let before = counters();
+    // The allocator's counters before the statement.
+    let before = readCounters(kernel.core);
     let out = '';
     // stderr lines follow the transcript lines they belong to: flush stdout first.
     const flush = (): void => {
@@ -134,12 +129,12 @@ export const runCommand: Command = {
       onLine: (l, line) => {
         out += l + '\n';
         if (stats) {
-          const now = counters();
-          const [allocs, words, pages, made] = now.map((v, i) => v - before[i]);
+          const now = readCounters(kernel.core);
+          const d = countersSince(before, now);
           before = now;
-          if (allocs > 0) {
+          if (d.allocs > 0) {
             flush();
-            io.stderr(`${shown}:${line}: stats: ${allocator}: ${words} words scanned, ${pages} ${UNITS[allocator]} touched, ${made} allocated\n`);
+            io.stderr(`${shown}:${line}: stats: ${allocator}: ${d.wordsScanned} words scanned, ${d.pagesTouched} ${UNITS[allocator]} touched, ${d.pagesAllocated} allocated\n`);
           }
         }
         if (out.length > 1 << 16) {

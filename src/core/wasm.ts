@@ -38,7 +38,7 @@ const HANDLE_LIMIT_PAGES = 32768 + 1;
 const INITIAL_PAGES = 1;
 
 /** The PidCore calls that are WASM exports of the same name and signature. */
-type CoreCalls = Pick<PidCore,
+export type CoreCalls = Pick<PidCore,
   | 'create_pid_namespace' | 'get_pid_ns' | 'put_pid_ns' | 'disable_pid_allocation'
   | 'ns_last_pid' | 'set_ns_last_pid' | 'pid_max' | 'set_pid_max'
   | 'alloc_pid' | 'alloc_pid_batch' | 'free_pid' | 'free_pid_batch' | 'get_pid' | 'put_pid'

@@ -15,6 +15,7 @@
  * zombie nobody reaps; every later call then fails with ESRCH.
  */
 import { errnoName, type ErrnoName } from '../core/errno.js';
+import { readCounters, type AllocatorCounters } from '../core/counters.js';
 import type { PidCore } from '../core/types.js';
 import { int32, isTask, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
 import { EventDispatcher } from './api-events.js';
@@ -356,6 +357,11 @@ export class PidnsKernel implements TaskDescriber {
     const y = this.own(b, 'samens(b)');
     const r = this.raw.samens(x, y, nsType(type, 'samens(type)', false));
     return r < 0 ? this.err(r) : { ok: true, value: r === 1 };
+  }
+
+  /** The allocator's work counters, by name (cumulative: subtract two readings). */
+  counters(): AllocatorCounters {
+    return readCounters(this.raw.core);
   }
 
   // ------------------------------------------------------- describing tasks
