@@ -7,6 +7,7 @@ import { createTsCore } from './core/ts/index.js';
 import type { CoreName, CoreOptions, PidCore } from './core/types.js';
 import { createWasmCore, type WasmCoreOptions } from './core/wasm.js';
 import { PidnsKernel } from './kernel/api.js';
+import { coreName } from './kernel/api-check.js';
 import { runScenario, type RunOptions, type RunResult } from './scenario/run.js';
 import { Kernel } from './kernel/kernel.js';
 
@@ -29,12 +30,13 @@ export interface KernelOptions {
 
 /** A pid core by name (async: the WASM module is fetched and compiled). */
 export async function createCore(name: CoreName = 'wasm', opts: WasmCoreOptions = {}): Promise<PidCore> {
+  coreName(name, 'createCore(name)');
   return name === 'ts' ? createTsCore(opts as CoreOptions) : createWasmCore(opts);
 }
 
 /** A simulated kernel with `init` as pid 1 of the root namespace. */
 export async function createKernel(opts: KernelOptions = {}): Promise<PidnsKernel> {
-  const core = typeof opts.core === 'object' ? opts.core : await createCore(opts.core ?? 'wasm', opts.coreOptions);
+  const core = typeof opts.core === 'object' && opts.core !== null ? opts.core : await createCore(coreName(opts.core ?? 'wasm', 'createKernel({ core })'), opts.coreOptions);
   return new PidnsKernel(core);
 }
 

@@ -6,6 +6,7 @@ import { createTsCore } from './core/ts/index.js';
 import type { CoreName, CoreOptions, PidCore } from './core/types.js';
 import { createWasmCoreSync } from './core/wasm-node.js';
 import { PidnsKernel } from './kernel/api.js';
+import { coreName } from './kernel/api-check.js';
 import type { KernelOptions } from './index.js';
 import { runScenario, type RunOptions, type RunResult } from './scenario/run.js';
 
@@ -14,12 +15,13 @@ export { createWasmCoreSync } from './core/wasm-node.js';
 
 /** A pid core by name, synchronously. */
 export function createCoreSync(name: CoreName = 'wasm', opts: CoreOptions = {}): PidCore {
+  coreName(name, 'createCoreSync(name)');
   return name === 'ts' ? createTsCore(opts) : createWasmCoreSync(opts);
 }
 
 /** createKernel, synchronously. */
 export function createKernelSync(opts: KernelOptions = {}): PidnsKernel {
-  const core = typeof opts.core === 'object' ? opts.core : createCoreSync(opts.core ?? 'wasm', opts.coreOptions);
+  const core = typeof opts.core === 'object' && opts.core !== null ? opts.core : createCoreSync(coreName(opts.core ?? 'wasm', 'createKernel({ core })'), opts.coreOptions);
   return new PidnsKernel(core);
 }
 

@@ -14,6 +14,7 @@ import type { KernelEvent } from '../src/kernel/kernel.js';
 import { formatEvent } from '../src/kernel/trace.js';
 import { WHY } from '../src/kernel/why.js';
 import { Kernel } from '../src/kernel/kernel.js';
+import { createCore, createCoreSync, createKernel, createKernelSync } from '../src/node.js';
 import type { Task } from '../src/kernel/objects.js';
 
 function ok<T>(r: Result<T>): T {
@@ -122,6 +123,15 @@ describe('argument checks (programmer errors throw, kernel answers stay errnos)'
     expect(k.clone3(k.init, 0, new Array(40).fill(NaN))).toMatchObject({ errno: 'EINVAL', why: WHY.CLONE3_SET_TID_SIZE });
     expect(() => loose(k).tasksIn('0')).toThrow(TypeError);
     expect(ok(k.nspid(ok(k.clone3(k.init, 0, [50]))))).toEqual([50]);
+  });
+
+  it('a core name other than wasm or ts throws (it used to give the WASM core), and a core must be a PidCore', async () => {
+    await expect(createKernel({ core: 'wsam' as 'wasm' })).rejects.toThrow(/createKernel\(\{ core \}\): unknown core "wsam" \(accepted: wasm, ts, or a PidCore you made\)/);
+    expect(() => createKernelSync({ core: 'TS' as 'ts' })).toThrow(RangeError);
+    expect(() => createCoreSync('WASM' as 'wasm')).toThrow(/createCoreSync\(name\): unknown core "WASM"/);
+    await expect(createCore(7 as unknown as 'ts')).rejects.toThrow(TypeError);
+    expect(() => new PidnsKernel({} as never)).toThrow(/new PidnsKernel\(core\): expected a PidCore/);
+    expect(createKernelSync({ core: 'ts' }).core.name).toBe('ts');
   });
 
   it('a task argument must be a Task', () => {

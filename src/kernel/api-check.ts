@@ -142,6 +142,24 @@ export function setTidArray(v: unknown, where: string): ArrayLike<number> {
   return out;
 }
 
+const CORE_NAMES = ['wasm', 'ts'];
+
+/** A core by name ('wasm' or 'ts'): another string used to give the WASM core silently. */
+export function coreName(v: unknown, where: string): 'wasm' | 'ts' {
+  if (v === 'wasm' || v === 'ts') return v;
+  const msg = `${where}: unknown core ${show(v)} (accepted: ${CORE_NAMES.join(', ')}, or a PidCore you made)`;
+  throw typeof v === 'string' ? new RangeError(msg) : new TypeError(msg);
+}
+
+/** A PidCore made elsewhere: checked for the calls the kernel makes first (a plain object would fail deep inside). */
+export function pidCore(v: unknown, where: string): void {
+  const c = v as Record<string, unknown> | null;
+  const calls = ['u32', 'f64', 'create_pid_namespace', 'alloc_pid', 'free_pid', 'find_pid_ns'];
+  if (c === null || typeof c !== 'object' || calls.some((m) => typeof c[m] !== 'function')) {
+    throw new TypeError(`${where}: expected a PidCore (createCore('wasm' | 'ts') or createTsCore / createWasmCore), got ${show(v)}`);
+  }
+}
+
 /** Is v a Task object at all (any kernel)? */
 export function isTask(v: unknown): v is Task {
   return v instanceof Task;

@@ -5,8 +5,22 @@
  * the kernel model's Task objects. Views describe namespaces and what each
  * one sees, for tools and tests.
  *
+ * What a plain-JavaScript caller can get wrong is checked at runtime
+ * (api-check.ts): a programmer error (not a Task, a Task of another
+ * kernel, an unknown namespace type or flag name, a number that is not a
+ * 32-bit integer, a signal the model does not model) throws a TypeError or
+ * RangeError naming the call, the value and what is accepted, before
+ * anything changes; what the kernel answers with an errno (a reaped task:
+ * ESRCH; a signal outside 0..64: EINVAL; refused flags) stays a Result.
+ *
+ * Events (onEvent) are delivered after the call that caused them has
+ * completed, so a listener can neither leave a call half done nor run a
+ * call inside another (api-events.ts). Tasks, namespaces, views and events
+ * are plain data for JSON.stringify and print by their NSpid in
+ * util.inspect (Task.toJSON through this class's taskJSON).
+ *
  * The raw Kernel (`.raw`) is the fast path: numbers and negative errnos, no
- * allocation per call; this class is a thin layer over it.
+ * allocation per call, no checks; this class is a thin layer over it.
  *
  * The scenario language's own rules (no `exit` of init's process, no
  * `texit` of its last thread) belong to the scenario runner. Here init's
@@ -17,7 +31,7 @@
 import { errnoName, type ErrnoName } from '../core/errno.js';
 import { readCounters, type AllocatorCounters } from '../core/counters.js';
 import type { PidCore } from '../core/types.js';
-import { int32, isTask, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
+import { int32, isTask, pidCore, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
 import { EventDispatcher } from './api-events.js';
 import { type NsType } from './flags.js';
 import { Kernel, type KernelEvent } from './kernel.js';
@@ -129,6 +143,7 @@ export class PidnsKernel implements TaskDescriber {
   private readonly events: EventDispatcher;
 
   constructor(core: PidCore) {
+    pidCore(core, 'new PidnsKernel(core)');
     this.raw = new Kernel(core);
     this.events = new EventDispatcher(this.raw);
     // Marks every task and namespace of this kernel as its own (foreign handles are refused) and lets them describe themselves.
