@@ -249,8 +249,14 @@ describe('plain data: JSON, util.inspect, formatEvent without a namer', () => {
     ok(k.exit(a, 0));
     ok(k.wait(k.init));
     ok(k.setns(k.init, k.init, 'pid'));
+    const p = ok(k.fork(k.init));
+    ok(k.fork(p));
+    ok(k.exit(p, 0)); // its child is reparented to init
+    const n = ok(k.clone(k.init, 'NEWPID'));
+    ok(k.thread(n));
+    ok(k.texit(n, 0)); // the init's other thread becomes the child reaper
     const types = new Set(events.map((e) => e.type));
-    for (const ty of ['create', 'pidns-create', 'pid-for-children', 'zap', 'signal', 'exit', 'release', 'zap-done', 'pidns-free']) expect(types).toContain(ty);
+    for (const ty of ['create', 'pidns-create', 'pid-for-children', 'zap', 'signal', 'exit', 'release', 'zap-done', 'pidns-free', 'reparent', 'child-reaper']) expect(types).toContain(ty);
     const json = JSON.parse(JSON.stringify(events));
     expect(json[0]).toEqual({ type: 'pidns-create', ns: { id: 6, level: 1 }, by: { nspid: [1], state: 'running' } });
     // a released task keeps the numbers it had when its release was reported

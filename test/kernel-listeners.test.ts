@@ -238,6 +238,20 @@ describe('hostile event listeners', () => {
     expect(k.raw.nrTasks).toBe(2);
   });
 
+  it('a listener removed during a delivery is not called again, even for the current event', () => {
+    const k = new PidnsKernel(createTsCore());
+    const heard: string[] = [];
+    let stopB = () => {};
+    k.onEvent((e) => {
+      heard.push(`a:${e.type}`);
+      stopB();
+    });
+    stopB = k.onEvent((e) => void heard.push(`b:${e.type}`));
+    ok(k.fork(k.init));
+    ok(k.fork(k.init));
+    expect(heard).toEqual(['a:create', 'a:create']);
+  });
+
   it('without onListenerError the error is reported as EventTarget does (reportError)', () => {
     const k = new PidnsKernel(createTsCore());
     const reported: unknown[] = [];

@@ -35,8 +35,13 @@ export type EventListener = (e: KernelEvent) => void;
 export type ListenerErrorHandler = (error: unknown, event: KernelEvent) => void;
 
 export class EventDispatcher {
-  /** Replaced, never changed in place: a delivery loop keeps reading the array it started with per event. */
-  private listeners: readonly EventListener[] = [];
+  /**
+   * Replaced, never changed in place: a delivery loop keeps reading the
+   * array it started an event with. `on` is cleared at unsubscription, so a
+   * listener removed during a delivery is not called again, even for the
+   * event being delivered (as EventTarget does).
+   */
+  private listeners: readonly { fn: EventListener; on: boolean }[] = [];
   private queue: KernelEvent[] = [];
   /** Next queue entry to deliver. */
   private next = 0;
@@ -54,10 +59,13 @@ export class EventDispatcher {
   }
 
   add(listener: EventListener): () => void {
-    this.listeners = [...this.listeners, listener];
+    const entry = { fn: listener, on: true };
+    this.listeners = [...this.listeners, entry];
     this.raw.trace = this.hook;
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      if (!entry.on) return;
+      entry.on = false;
+      this.listeners = this.listeners.filter((l) => l !== entry);
       if (this.listeners.length === 0 && this.raw.trace === this.hook) this.raw.trace = null;
     };
   }
@@ -91,8 +99,9 @@ export class EventDispatcher {
       while (this.next < this.queue.length) {
         const e = this.queue[this.next++];
         for (const l of this.listeners) {
+          if (!l.on) continue;
           try {
-            l(e);
+            l.fn(e);
           } catch (err) {
             this.report(err, e);
           }
