@@ -21,7 +21,7 @@
  * Needs `npm run build` (the tarball is packed with --ignore-scripts from
  * dist/ and build/) and /usr/bin/chromium.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -153,47 +153,83 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
     await new Promise((r) => server?.close(r));
   });
 
-  it.each(Object.keys(BUNDLERS) as Bundler[])('%s', async (bundler) => {
+  /** A consumer app folder for `bundler`: the fixtures, the seed story, its worker starter and page. */
+  function makeApp(bundler: Bundler | 'vite-dev'): { app: string; html: string } {
     const app = path.join(dir, `app-${bundler}`);
     mkdirSync(app);
     for (const f of ['page.js', 'worker.js', 'run-seed.js']) copyFileSync(path.join(FIXTURES, f), path.join(app, f));
     copyFileSync(path.join(dir, 'seed.js'), path.join(app, 'seed.js'));
-    copyFileSync(path.join(FIXTURES, `start-worker.${BUNDLERS[bundler]}.js`), path.join(app, 'start-worker.js'));
+    copyFileSync(path.join(FIXTURES, `start-worker.${bundler === 'vite-dev' ? 'url' : BUNDLERS[bundler]}.js`), path.join(app, 'start-worker.js'));
     const module = bundler !== 'esbuild-iife' && bundler !== 'webpack';
     const html = `<!doctype html><html><head><meta charset="utf-8"><title>pidns</title><link rel="icon" href="data:,"></head><body><pre id="out"></pre>`
       + `<script ${module ? 'type="module" ' : ''}src="./page.js"></script></body></html>\n`;
     // Vite and Parcel build from the page; the others get it next to their output.
     writeFileSync(path.join(app, 'index.html'), html);
-    const files = JSON.parse((await sh(process.execPath, [path.join(FIXTURES, 'build.mjs'), bundler], { cwd: app })).trim().split('\n').pop()!) as Record<string, number>;
-    if (!files['index.html']) writeFileSync(path.join(app, 'out/index.html'), html);
-    // Vite once emitted README.md as an asset (a template `new URL` turned into a glob).
-    expect(Object.keys(files).filter((f) => !/\.(js|html|map)$/.test(f))).toEqual([]);
+    return { app, html };
+  }
 
-    const context = await browser.newContext(); // cold: an empty cache
+  /** Loads `url` in a fresh (cold) browser context; the page's result, its errors and every response. */
+  async function load(url: string): Promise<{ result: Record<string, unknown>; errors: string[]; responses: { url: string; status: number }[] }> {
+    const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
+    const responses: { url: string; status: number }[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    requests = [];
-    await page.goto(`${base}/app-${bundler}/out/index.html`);
+    context.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
+    await page.goto(url);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
     const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
     await context.close();
+    return { result, errors, responses };
+  }
+
+  function expectSeedEverywhere({ result, errors, responses }: Awaited<ReturnType<typeof load>>): void {
     expect(result.error).toBeUndefined();
     expect(result.wasm).toBe(EXPECTED);
     expect(result.ts).toBe(EXPECTED);
     expect(result.worker).toEqual({ wasm: EXPECTED, ts: EXPECTED });
     expect(errors).toEqual([]);
-    // The WASM core is in the bundle: nothing fetched but the page's own files, nothing missing.
-    expect(requests.filter((r) => r.status !== 200 || r.path.endsWith('.wasm'))).toEqual([]);
+    // The WASM core is in the bundle: no .wasm fetched, nothing missing (esbuild's pages once fetched /build/*.wasm: 404).
+    expect(responses.filter((r) => r.status >= 400 || /\.wasm(\?|$)/.test(r.url))).toEqual([]);
+  }
+
+  it.each(Object.keys(BUNDLERS) as Bundler[])('%s', async (bundler) => {
+    const { app, html } = makeApp(bundler);
+    const files = JSON.parse((await sh(process.execPath, [path.join(FIXTURES, 'build.mjs'), bundler], { cwd: app })).trim().split('\n').pop()!) as Record<string, number>;
+    if (!files['index.html']) writeFileSync(path.join(app, 'out/index.html'), html);
+    // Vite once emitted README.md as an asset (a template `new URL` turned into a glob).
+    expect(Object.keys(files).filter((f) => !/\.(js|html|map)$/.test(f))).toEqual([]);
+    const loaded = await load(`${base}/app-${bundler}/out/index.html`);
+    expectSeedEverywhere(loaded);
+    expect(requests.filter((r) => r.status !== 200)).toEqual([]);
     // Page and worker each hold a copy of pidns (or share a chunk): all of the output's JS.
     const js = Object.keys(files).filter((f) => f.endsWith('.js'));
     startup[bundler] = {
-      firstMs: Math.round(result.firstMs as number),
+      firstMs: Math.round(loaded.result.firstMs as number),
       jsKB: Math.round(js.reduce((s, f) => s + files[f], 0) / 102.4) / 10,
       gzipKB: Math.round(js.reduce((s, f) => s + gzipSync(readFileSync(path.join(app, 'out', f))).length, 0) / 102.4) / 10,
     };
   }, 240_000);
+
+  it("Vite's dev server", async () => {
+    const { app } = makeApp('vite-dev');
+    const child = spawn(process.execPath, [path.join(FIXTURES, 'build.mjs'), 'vite-dev'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d;
+          const m = /\{"url":"([^"]+)"\}/.exec(buf);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`vite dev exited with ${code}`)));
+      });
+      expectSeedEverywhere(await load(`${url}index.html`));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
 
   it('what pidns adds to a page: esbuild --minify of one import, raw and gzip', async () => {
     const app = path.join(dir, 'app-size');

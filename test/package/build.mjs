@@ -4,6 +4,8 @@
 // The bundlers are the repository's pinned devDependencies (resolved from
 // here); everything they bundle, pidns included, resolves from the
 // temporary project. Prints the output's files and sizes as JSON.
+// `node build.mjs vite-dev` instead starts Vite's dev server on the page
+// (loopback, a free port), prints {"url": ...} and serves until killed.
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -61,6 +63,18 @@ async function esbuild(format) {
   });
 }
 
+if (which === 'vite-dev') {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    root: cwd, configFile: false, logLevel: 'warn', cacheDir: path.join(cwd, '.vite'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    worker: { format: 'es' },
+  });
+  await server.listen();
+  process.stdout.write(JSON.stringify({ url: server.resolvedUrls.local[0] }) + '\n');
+  process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+  await new Promise(() => {});
+}
 if (!builders[which]) throw new Error(`unknown bundler ${which}`);
 await builders[which]();
 const files = {};
