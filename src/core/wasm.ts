@@ -226,10 +226,30 @@ export function createWasmCoreFromModule(source: WebAssembly.Module | BufferSour
 export async function instantiateWasmCore(source: WebAssembly.Module | BufferSource, opts: CoreOptions = {}): Promise<WasmPidCore> {
   checkAllocator(opts);
   const imports = makeImports(opts);
-  const instance = source instanceof WebAssembly.Module
-    ? await WebAssembly.instantiate(source, imports)
-    : (await WebAssembly.instantiate(source, imports)).instance;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = source instanceof WebAssembly.Module
+      ? await WebAssembly.instantiate(source, imports)
+      : (await WebAssembly.instantiate(source, imports)).instance;
+  } catch (e) {
+    throw explainCompileError(e);
+  }
   return wrapWasmInstance(instance, imports.env.memory, opts.allocator);
+}
+
+/**
+ * A page whose Content Security Policy lacks 'wasm-unsafe-eval' (or
+ * 'unsafe-eval') in script-src may not compile any WebAssembly, embedded or
+ * fetched: say so, and name the way out (the TS core needs no WASM).
+ */
+function explainCompileError(e: unknown): unknown {
+  const text = String((e as Error)?.message ?? e);
+  if (!/Content.Security.Policy|wasm-unsafe-eval|wasm-eval/i.test(text)) return e;
+  return new Error(
+    "pidns: this page's Content Security Policy forbids compiling WebAssembly (script-src needs 'wasm-unsafe-eval'); " +
+      "allow it, or use the TS core: createKernel({ core: 'ts' }) gives the same results",
+    { cause: e },
+  );
 }
 
 /** The bytes of an embedded release build (decoded from base64 on each call). */
@@ -246,7 +266,9 @@ const embeddedModules = new Map<WasmBuildName, Promise<WebAssembly.Module>>();
 export function compileEmbeddedWasm(build: 'release' | 'release-simd'): Promise<WebAssembly.Module> {
   let p = embeddedModules.get(build);
   if (!p) {
-    p = WebAssembly.compile(embeddedWasmBytes(build));
+    p = WebAssembly.compile(embeddedWasmBytes(build)).catch((e: unknown) => {
+      throw explainCompileError(e);
+    });
     p.catch(() => embeddedModules.delete(build));
     embeddedModules.set(build, p);
   }
@@ -269,7 +291,9 @@ export function compileWasmUrl(url: URL | string): Promise<WebAssembly.Module> {
       }
       const res = await fetch(href);
       if (!res.ok) throw new Error(`pidns: fetching ${href} failed: HTTP ${res.status}`);
-      return WebAssembly.compile(await res.arrayBuffer());
+      return WebAssembly.compile(await res.arrayBuffer()).catch((e: unknown) => {
+        throw explainCompileError(e);
+      });
     })();
     p.catch(() => moduleCache.delete(href));
     moduleCache.set(href, p);

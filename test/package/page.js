@@ -13,13 +13,20 @@ async function inWorker() {
   });
 }
 
+/** A step's value, or 'error: message' (a page under a strict CSP fails the WASM step only). */
+async function attempt(step) {
+  try {
+    return await step();
+  } catch (e) {
+    return `error: ${e && e.message || e}`;
+  }
+}
+
 (async () => {
-  const wasm = await runSeed('wasm');
+  const wasm = await attempt(() => runSeed('wasm'));
   const firstMs = performance.now();
   document.getElementById('out').textContent = wasm;
-  const ts = await runSeed('ts');
-  const worker = await inWorker();
+  const ts = await attempt(() => runSeed('ts'));
+  const worker = await attempt(inWorker);
   window.result = { wasm, ts, worker, firstMs };
-})().catch((e) => {
-  window.result = { error: String(e && e.stack || e) };
-});
+})();

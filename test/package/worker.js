@@ -2,9 +2,6 @@
 import { runSeed } from './run-seed.js';
 
 self.onmessage = async () => {
-  try {
-    self.postMessage({ wasm: await runSeed('wasm'), ts: await runSeed('ts') });
-  } catch (e) {
-    self.postMessage({ error: String(e && e.stack || e) });
-  }
+  const attempt = (core) => runSeed(core).catch((e) => `error: ${e && e.message || e}`);
+  self.postMessage({ wasm: await attempt('wasm'), ts: await attempt('ts') });
 };
