@@ -252,6 +252,8 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
       writeFileSync(path.join(app, 'entry.js'), code);
       const out = await sh(path.join(BIN, 'esbuild'), ['entry.js', '--bundle', '--minify', '--format=esm', '--platform=browser'], { cwd: app });
       sizes[name] = { min: out.length, gzip: gzipSync(out).length };
+      // The browser path loads no runtime dependency (no loader, no CLI progress bar) and no node: module.
+      expect(out).not.toMatch(/cli-progress|@assemblyscript|"node:/);
     }
     console.log('bundle size added by pidns (bytes):', JSON.stringify(sizes));
     // The embedded builds are in the bundle (about 2 x 14 KB of base64), the loader code is not tree-shaken away.
@@ -304,6 +306,22 @@ describe('runtimes', () => {
   });
   it('Bun', async () => {
     expect(await sh(path.join(BIN, 'bun'), ['esm.mjs'], { env: { BUN_INSTALL_CACHE_DIR: path.join(dir, '.bun') } })).toBe(BOTH);
+  });
+});
+
+describe("the README's library section, copied into the consumer", () => {
+  // Every code block of "## The library" (and its subsections) that is a whole
+  // program (starts with an import) runs as an ES module from the install.
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = /^## The library\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+  const programs = [...section.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => b.startsWith('import '));
+
+  it('has at least one program', () => {
+    expect(programs.length).toBeGreaterThan(0);
+  });
+  it.each(programs.map((p, i) => [i, p] as const))('program %i runs', async (i, program) => {
+    writeFileSync(path.join(dir, `readme-${i}.mjs`), program);
+    await sh(process.execPath, [`readme-${i}.mjs`]);
   });
 });
 
