@@ -1,7 +1,7 @@
 /**
  * `pidns play [--port N] [--host H]`: the playground, a page where a
- * scenario runs in the browser (the browser entry, the WASM core fetched by
- * the page) with its transcript, why each failed call failed, what each
+ * scenario runs in the browser (the browser entry, with the WASM core embedded
+ * in it) with its transcript, why each failed call failed, what each
  * statement did inside the kernel, and every namespace's view at the end.
  *
  * The server is a small static one on the loopback interface by default:
