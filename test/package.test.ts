@@ -244,20 +244,25 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
     const app = path.join(dir, 'app-size');
     mkdirSync(app);
     const sizes: Record<string, { min: number; gzip: number }> = {};
+    const embedded: Record<string, boolean> = {};
     for (const [name, code] of Object.entries({
       createKernel: "import { createKernel } from 'pidns'; createKernel().then((k) => console.log(k.getpid(k.init)));",
       runScenarioText: "import { runScenarioText } from 'pidns'; runScenarioText('a = fork init').then((r) => console.log(r.lines));",
-      'createKernel, core ts only': "import { createKernel } from 'pidns'; createKernel({ core: 'ts' }).then((k) => console.log(k.getpid(k.init)));",
+      'TS core only (new PidnsKernel(createTsCore()))': "import { PidnsKernel, createTsCore } from 'pidns'; const k = new PidnsKernel(createTsCore()); console.log(k.getpid(k.init));",
     })) {
       writeFileSync(path.join(app, 'entry.js'), code);
       const out = await sh(path.join(BIN, 'esbuild'), ['entry.js', '--bundle', '--minify', '--format=esm', '--platform=browser'], { cwd: app });
       sizes[name] = { min: out.length, gzip: gzipSync(out).length };
+      embedded[name] = out.includes('AGFzbQ');
       // The browser path loads no runtime dependency (no loader, no CLI progress bar) and no node: module.
       expect(out).not.toMatch(/cli-progress|@assemblyscript|"node:/);
     }
     console.log('bundle size added by pidns (bytes):', JSON.stringify(sizes));
     // The embedded builds are in the bundle (about 2 x 14 KB of base64), the loader code is not tree-shaken away.
     expect(sizes.createKernel.min).toBeGreaterThan(28_000);
+    // A page that builds its kernel on the TS core only leaves the WASM out (the base64 of "\0asm" is AGFzbQ).
+    expect(embedded['TS core only (new PidnsKernel(createTsCore()))']).toBe(false);
+    expect(embedded.createKernel).toBe(true);
   }, 60_000);
 });
 
