@@ -8,11 +8,13 @@
  *    test/package/build.mjs, resolving the consumer's imports in the temp
  *    folder), loaded in Chromium: the seed story on the WASM and the TS core,
  *    in the page and in a Web Worker, with no request for a .wasm file;
+ *    also Vite's dev server, a page under a strict CSP (the WASM core
+ *    explains, the TS core runs) and `pidns play` from the install;
  *  - Node ESM (`import`) and CJS (`require`), Deno and Bun;
  *  - a TypeScript consumer type-checked by tsc 5.9 and tsc 7 under
  *    `nodenext` and `bundler` resolution (skipLibCheck off, no @types);
- *  - the CLI from the install (`npx pidns run FILE`, `--example`, `examples`)
- *    and the shipped example programs.
+ *  - the CLI from the install (`npx pidns run FILE`, `--example`, `examples`),
+ *    the shipped example programs and the README's library programs.
  * Each prints the seed story's transcript equal to
  * test/scenarios/shared/04-seed-story.expected. Start-up cost (time to the
  * first transcript in a cold page, bundle size added by pidns) is printed,
@@ -220,6 +222,39 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
     expect(result.ts).toBe(EXPECTED);
     expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
   }, 60_000);
+
+  it('pidns play from the install: the playground runs its first example on the WASM core', async () => {
+    const child = spawn(process.execPath, ['node_modules/pidns/bin/pidns.js', 'play', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buf += d;
+          const m = /(http:\/\/\S+\/)/.exec(buf);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`pidns play exited with ${code}`)));
+      });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const responses: { url: string; status: number }[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      context.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
+      const last = await page.evaluate(() => (window as unknown as { lastRun: { ran: number; error: string } }).lastRun);
+      const status = await page.textContent('#status');
+      await context.close();
+      expect(last).toMatchObject({ error: '' });
+      expect(last.ran).toBeGreaterThan(3);
+      expect(status).toMatch(/WASM/);
+      expect(errors).toEqual([]);
+      expect(responses.filter((r) => r.status >= 400 || /\.wasm(\?|$)/.test(r.url))).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
 
   it("Vite's dev server", async () => {
     const { app } = makeApp('vite-dev');
