@@ -1,7 +1,7 @@
 /**
  * pidns: a simulator of the Linux kernel's PID-namespace machinery (6.18).
- * Browser-safe entry: no `node:` imports. In Node, `pidns/node` adds
- * synchronous creation (the WASM core read from the package's build/).
+ * Browser-safe entry: no `node:` imports; the WASM core's release builds are
+ * embedded (core/wasm.ts). In Node, `pidns/node` adds synchronous creation.
  */
 import { createTsCore } from './core/ts/index.js';
 import type { CoreName, CoreOptions, PidCore } from './core/types.js';
@@ -28,7 +28,7 @@ export interface KernelOptions {
   coreOptions?: WasmCoreOptions;
 }
 
-/** A pid core by name (async: the WASM module is fetched and compiled). */
+/** A pid core by name (async: the embedded WASM module, or `opts.source`, is compiled). */
 export async function createCore(name: CoreName = 'wasm', opts: WasmCoreOptions = {}): Promise<PidCore> {
   coreName(name, 'createCore(name)');
   return name === 'ts' ? createTsCore(opts as CoreOptions) : createWasmCore(opts);

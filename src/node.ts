@@ -1,6 +1,7 @@
 /**
  * Node entry: everything of the browser entry, plus synchronous creation
- * (the WASM core is read from the package's build/ folder with node:fs).
+ * (the embedded release builds; the debug build is read from the package's
+ * build/ folder with node:fs).
  */
 import { createTsCore } from './core/ts/index.js';
 import type { CoreName, CoreOptions, PidCore } from './core/types.js';
@@ -25,7 +26,7 @@ export function createKernelSync(opts: KernelOptions = {}): PidnsKernel {
   return new PidnsKernel(core);
 }
 
-/** In Node, createKernel loads the WASM core from build/ (the browser entry's would need fetch). */
+/** In Node, createKernel makes the core synchronously (the same embedded WASM builds; debug read from build/). */
 export async function createKernel(opts: KernelOptions = {}): Promise<PidnsKernel> {
   return createKernelSync(opts);
 }
@@ -35,7 +36,7 @@ export function runScenarioTextSync(source: string, opts: KernelOptions & RunOpt
   return runScenario(source, createKernelSync(opts).raw, opts);
 }
 
-/** In Node, createCore reads the WASM build from build/ (the browser entry's would need fetch). */
+/** In Node, createCore makes the core synchronously (the same embedded WASM builds; debug read from build/). */
 export async function createCore(name: CoreName = 'wasm', opts: CoreOptions = {}): Promise<PidCore> {
   return createCoreSync(name, opts);
 }

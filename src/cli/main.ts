@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { examplesCommand } from './examples.js';
 import { playCommand } from './play.js';
 import { runCommand } from './run.js';
 import { stormCommand } from './storm.js';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   storm: stormCommand,
   play: playCommand,
+  examples: examplesCommand,
 };
 
 /** The version in the package's package.json (two folders up from src/cli and dist/cli). */

@@ -1,12 +1,12 @@
 /**
  * `pidns play [--port N] [--host H]`: the playground, a page where a
- * scenario runs in the browser (the browser entry, the WASM core fetched by
- * the page) with its transcript, why each failed call failed, what each
+ * scenario runs in the browser (the browser entry, with the WASM core embedded
+ * in it) with its transcript, why each failed call failed, what each
  * statement did inside the kernel, and every namespace's view at the end.
  *
  * The server is a small static one on the loopback interface by default:
- * it serves the page, the package's dist/ and build/*.wasm, and the
- * AssemblyScript loader, nothing else (no directory listing, no path outside
+ * it serves the page, the package's dist/ and build/*.wasm (for a `source`
+ * override; the browser entry embeds the release builds), nothing else (no directory listing, no path outside
  * those). It runs until interrupted.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -40,9 +40,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** URL path → file, for the paths the playground may load; null for anything else. */
-function resolvePath(pathname: string, loader: string): string | null {
+function resolvePath(pathname: string): string | null {
   if (pathname === '/' || pathname === '/index.html') return join(ROOT, 'web', 'playground.html');
-  if (pathname === '/vendor/assemblyscript-loader.js') return loader;
   const rel = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
   if (rel.split(/[/\\]/).includes('..')) return null;
   const ok = (rel.startsWith(`dist${sep}`) || rel.startsWith('dist/')) && /\.(js|map)$/.test(rel)
@@ -58,12 +57,10 @@ export interface Playground {
 
 /** Start the playground server; resolves once it listens. */
 export function startPlayground(port: number, host: string): Promise<Playground> {
-  // The loader's ES module (its "import" export; require() would give the UMD build).
-  const loader = fileURLToPath(import.meta.resolve('@assemblyscript/loader'));
   const server = createServer((req, res) => {
     let file: string | null = null;
     try {
-      file = resolvePath(new URL(req.url ?? '/', 'http://localhost').pathname, loader);
+      file = resolvePath(new URL(req.url ?? '/', 'http://localhost').pathname);
     } catch {
       file = null; // a malformed %-escape
     }

@@ -10,14 +10,18 @@ import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
 import { runScenario } from '../scenario/run.js';
 import { CliError, type CliIO, type Command } from './common.js';
+import { readExample } from './examples.js';
 
 const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]
        pidns run - [...]                                   (scenario on standard input)
+       pidns run --example NAME [...]                      (a shipped scenario: pidns examples)
 
 Runs a scenario (shared/spec/scenario-language.md) on the simulated kernel and
 prints its transcript on standard output, one line per statement.
 
 options:
+  --example NAME   run the shipped scenario NAME (\`pidns examples\` lists them)
+                   instead of a file; messages call it example:NAME
   --core wasm|ts   which pid core runs the numbers (default: wasm)
   --allocator A    the core's pid allocator: ${ALLOCATOR_NAMES.join(', ')} (default: pidmap);
                    every one hands out the same numbers, only their work differs
@@ -54,7 +58,9 @@ export function makeCore(name: CoreName, allocator: AllocatorName = 'pidmap'): P
 }
 
 interface RunArgs {
-  file: string;
+  /** A file, '-', or null with `example` set. */
+  file: string | null;
+  example: string | null;
   core: CoreName;
   allocator: AllocatorName;
   explain: boolean;
@@ -64,6 +70,7 @@ interface RunArgs {
 
 function parseArgs(args: string[]): RunArgs {
   let file: string | null = null;
+  let example: string | null = null;
   let core: CoreName = 'wasm';
   let allocator: AllocatorName = 'pidmap';
   let explain = false;
@@ -74,6 +81,11 @@ function parseArgs(args: string[]): RunArgs {
     if (a === '--explain') explain = true;
     else if (a === '--trace') trace = true;
     else if (a === '--stats') stats = true;
+    else if (a === '--example' || a.startsWith('--example=')) {
+      const v = a === '--example' ? args[++i] : a.slice('--example='.length);
+      if (v === undefined || v === '') throw new CliError("run: option '--example' needs a name (pidns examples lists them)");
+      example = v;
+    }
     else if (a === '--allocator' || a.startsWith('--allocator=')) {
       const v = a === '--allocator' ? args[++i] : a.slice('--allocator='.length);
       if (v === undefined) throw new CliError(`run: option '--allocator' needs a value: ${ALLOCATOR_NAMES.join(', ')}`);
@@ -90,18 +102,21 @@ function parseArgs(args: string[]): RunArgs {
     } else if (file === null) file = a;
     else throw new CliError(`run: more than one scenario given ('${file}', '${a}')`);
   }
-  if (file === null) throw new CliError('run: no scenario given (usage: pidns run FILE.pidns)');
-  return { file, core, allocator, explain, trace, stats };
+  if (file !== null && example !== null) throw new CliError(`run: give a file or --example, not both ('${file}', --example ${example})`);
+  if (file === null && example === null) throw new CliError('run: no scenario given (usage: pidns run FILE.pidns)');
+  return { file, example, core, allocator, explain, trace, stats };
 }
 
 export const runCommand: Command = {
   summary: 'run a .pidns scenario and print its transcript',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const { file, core, allocator, explain, trace, stats } = parseArgs(args);
+    const { file, example, core, allocator, explain, trace, stats } = parseArgs(args);
     let source: string;
     let shown: string;
-    if (file === '-') {
+    if (file === null) {
+      ({ source, shown } = readExample(example as string));
+    } else if (file === '-') {
       source = await io.readStdin();
       shown = '<stdin>';
     } else {
