@@ -8,8 +8,9 @@ import { STAT_ALLOCS, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANN
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenarioStream } from '../scenario/stream.js';
 import { CliError, type CliIO, type Command } from './common.js';
+import { printable } from './printable.js';
 
 const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]
        pidns run - [...]                                   (scenario on standard input)
@@ -94,26 +95,26 @@ function parseArgs(args: string[]): RunArgs {
   return { file, core, allocator, explain, trace, stats };
 }
 
+/** The scenario's text as chunks: streamed when the I/O can (nodeIO), else read whole. */
+function input(file: string, io: CliIO): AsyncIterable<string | Uint8Array> | Iterable<string> {
+  try {
+    if (io.openInput) return io.openInput(file);
+    if (file === '-') return (async function* () { yield await io.readStdin(); })();
+    return [io.readFile(file)];
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code ?? err.message;
+    throw new CliError(`cannot read ${file}: ${why}`);
+  }
+}
+
 export const runCommand: Command = {
   summary: 'run a .pidns scenario and print its transcript',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { file, core, allocator, explain, trace, stats } = parseArgs(args);
-    let source: string;
-    let shown: string;
-    if (file === '-') {
-      source = await io.readStdin();
-      shown = '<stdin>';
-    } else {
-      shown = file;
-      try {
-        source = io.readFile(file);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code ?? err.message;
-        throw new CliError(`cannot read ${file}: ${why}`);
-      }
-    }
+    const shown = file === '-' ? '<stdin>' : printable(file);
+    const chunks = input(file, io);
     const kernel = new Kernel(makeCore(core, allocator));
     // The allocator's counters before the statement (the core's stats block, layout.ts).
     const statsAt = kernel.core.statsPtr >> 3;
@@ -130,39 +131,51 @@ export const runCommand: Command = {
         out = '';
       }
     };
-    const r = runScenario(source, kernel, {
-      onLine: (l, line) => {
-        out += l + '\n';
-        if (stats) {
-          const now = counters();
-          const [allocs, words, pages, made] = now.map((v, i) => v - before[i]);
-          before = now;
-          if (allocs > 0) {
-            flush();
-            io.stderr(`${shown}:${line}: stats: ${allocator}: ${words} words scanned, ${pages} ${UNITS[allocator]} touched, ${made} allocated\n`);
+    let r;
+    try {
+      // Each statement runs as soon as its line is read (src/scenario/stream.ts); the
+      // transcript is written after every chunk of input, so memory stays bounded.
+      r = await runScenarioStream(chunks, kernel, {
+        onLine: (l, line) => {
+          out += l + '\n';
+          if (stats) {
+            const now = counters();
+            const [allocs, words, pages, made] = now.map((v, i) => v - before[i]);
+            before = now;
+            if (allocs > 0) {
+              flush();
+              io.stderr(`${shown}:${line}: stats: ${allocator}: ${words} words scanned, ${pages} ${UNITS[allocator]} touched, ${made} allocated\n`);
+            }
           }
-        }
-        if (out.length > 1 << 16) {
-          io.stdout(out);
-          out = '';
-        }
-      },
-      onFailure: explain
-        ? (f) => {
+          if (out.length > 1 << 16) flush();
+        },
+        onChunkDone: () => {
           flush();
-          io.stderr(`${shown}:${f.line}: ${f.errno}: ${f.why}\n`);
-        }
-        : undefined,
-      onTrace: trace
-        ? (t) => {
-          flush();
-          io.stderr(`${shown}:${t.line}: trace: ${t.text}\n`);
-        }
-        : undefined,
-    });
-    if (out) io.stdout(out);
+          return io.drain?.();
+        },
+        onFailure: explain
+          ? (f) => {
+            flush();
+            io.stderr(`${shown}:${f.line}: ${f.errno}: ${f.why}\n`);
+          }
+          : undefined,
+        onTrace: trace
+          ? (t) => {
+            flush();
+            io.stderr(`${shown}:${t.line}: trace: ${t.text}\n`);
+          }
+          : undefined,
+      });
+    } catch (e) {
+      // A read error of the input (a Node error with a code, e.g. EIO) ends the run like an unreadable file.
+      const err = e as NodeJS.ErrnoException;
+      if (typeof err?.code !== 'string') throw e;
+      flush();
+      throw new CliError(`cannot read ${printable(file)}: ${err.code}`);
+    }
+    flush();
     if (r.error) {
-      io.stderr(`${shown}:${r.error.line}: ${r.error.message}\n`);
+      io.stderr(`${shown}:${r.error.line}: ${printable(r.error.message)}\n`);
       return 2;
     }
     return 0;
