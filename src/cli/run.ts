@@ -15,8 +15,11 @@ import { printable } from './printable.js';
 const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]
        pidns run - [...]                                   (scenario on standard input)
 
-Runs a scenario (shared/spec/scenario-language.md) on the simulated kernel and
-prints its transcript on standard output, one line per statement.
+Runs a scenario on the simulated kernel and prints its transcript on
+standard output, one line per statement, each as soon as its line is read
+(any length of input runs in bounded memory; a line may have up to 65536
+characters). The language — statements, flags, results, scenario errors —
+is described in docs/scenario-language.md (in the pidns package folder).
 
 options:
   --core wasm|ts   which pid core runs the numbers (default: wasm)
@@ -39,6 +42,7 @@ exit status:
   1  the run could not start (unreadable file, bad option, missing WASM build)
   2  a scenario error: the statements before it were printed, and
      "FILE:LINE: message" went to standard error (FILE is <stdin> for -)
+  141  standard output was closed early (pidns run big.pidns | head -1)
 `;
 
 /** What each allocator's STAT_PAGES_TOUCHED counts (docs/core-algorithms.md "Allocators"). */
