@@ -122,5 +122,8 @@ describe('the reference is where users look', () => {
     const html = readFileSync(join(REPO, 'web', 'playground.html'), 'utf8');
     expect(html).toContain('href="/docs/scenario-language.md"');
     expect(html).not.toMatch(/<code>scenario-language\.md<\/code>/);
+    // The reference (and the JSON Schemas under docs/schema/) ship in the package, where --help says it is.
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('docs');
   });
 });
