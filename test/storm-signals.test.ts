@@ -110,7 +110,9 @@ describe('an interrupted pidns storm', () => {
     // inside sends SIGINT to the storm alone once the bar is up.
     const cmd =
       `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(CLI)} ${LONG.join(' ')} & p=$!; ` +
-      'sleep 4; kill -INT $p; wait $p; echo "status=$?"';
+      // Wait for the worker (the bar is drawn from then on), up to 60 s, then a moment more.
+      'for i in $(seq 300); do [ -n "$(cat /proc/$p/task/*/children 2>/dev/null)" ] && break; sleep 0.2; done; ' +
+      'sleep 1; kill -INT $p; wait $p; echo "status=$?"';
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: REPO, encoding: 'utf8', timeout: 90_000 });
     const out = r.stdout;
     expect(out).toContain('status=130');
