@@ -3,7 +3,8 @@
  * bench/ answers --help without running anything; the --json documents of
  * `pidns storm` and the benchmarks carry a schemaVersion and validate
  * against their JSON Schema under docs/schema/ (real output, not a
- * sample); every result records the exact command and the commit it ran
+ * sample; bench/allocators.ts takes minutes even with --quick, so its
+ * schema is only checked for being well-formed here); every result records the exact command and the commit it ran
  * (full hash and whether the tree was dirty).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -98,6 +99,19 @@ describe('--json documents validate against docs/schema/', () => {
     expect(validate(join(SCHEMAS, 'core.schema.json'), doc)).toEqual([]);
     expect(doc.results.length).toBe(4);
     expect(doc.context.argv).toEqual(['bench/core.ts', ...args]);
+    expect({ commit: doc.context.commit, dirty: doc.context.dirty }).toEqual(gitHead());
+  }, 300_000);
+
+  it('bench/storm.ts --json (the same document as pidns storm): storm.schema.json', () => {
+    const json = join(dir, 'sweep.json');
+    const args = ['--quick', '--core', 'ts', '--json', json];
+    const r = spawnSync(TSX, ['bench/storm.ts', ...args], { encoding: 'utf8', cwd: REPO, timeout: 280_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(validate(join(SCHEMAS, 'storm.schema.json'), doc)).toEqual([]);
+    expect(doc.runs.length).toBe(9);
+    expect(doc.context.argv).toEqual(['bench/storm.ts', ...args]);
     expect({ commit: doc.context.commit, dirty: doc.context.dirty }).toEqual(gitHead());
   }, 300_000);
 
