@@ -8,16 +8,20 @@ import { countersSince, readCounters } from '../core/counters.js';
 import { createTsCore } from '../core/ts/index.js';
 import { createWasmCoreSync } from '../core/wasm-node.js';
 import { Kernel } from '../kernel/kernel.js';
-import { runScenario } from '../scenario/run.js';
+import { runScenarioStream } from '../scenario/stream.js';
 import { CliError, type CliIO, type Command } from './common.js';
 import { readExample } from './examples.js';
+import { printable } from './printable.js';
 
 const HELP = `usage: pidns run FILE.pidns [--core wasm|ts] [--allocator A] [--explain] [--trace] [--stats]
        pidns run - [...]                                   (scenario on standard input)
        pidns run --example NAME [...]                      (a shipped scenario: pidns examples)
 
-Runs a scenario (shared/spec/scenario-language.md) on the simulated kernel and
-prints its transcript on standard output, one line per statement.
+Runs a scenario on the simulated kernel and prints its transcript on
+standard output, one line per statement, each as soon as its line is read
+(any length of input runs in bounded memory; a line may have up to 65536
+characters). The language — statements, flags, results, scenario errors —
+is described in docs/scenario-language.md (in the pidns package folder).
 
 options:
   --example NAME   run the shipped scenario NAME (\`pidns examples\` lists them)
@@ -42,6 +46,7 @@ exit status:
   1  the run could not start (unreadable file, bad option, missing WASM build)
   2  a scenario error: the statements before it were printed, and
      "FILE:LINE: message" went to standard error (FILE is <stdin> for -)
+  141  standard output was closed early (pidns run big.pidns | head -1)
 `;
 
 /** What each allocator's pagesTouched counter counts (docs/core-algorithms.md "Allocators"). */
@@ -107,27 +112,33 @@ function parseArgs(args: string[]): RunArgs {
   return { file, example, core, allocator, explain, trace, stats };
 }
 
+/** The scenario's text as chunks: streamed when the I/O can (nodeIO), else read whole. */
+function input(file: string, io: CliIO): AsyncIterable<string | Uint8Array> | Iterable<string> {
+  try {
+    if (io.openInput) return io.openInput(file);
+    if (file === '-') return (async function* () { yield await io.readStdin(); })();
+    return [io.readFile(file)];
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code ?? err.message;
+    throw new CliError(`cannot read ${file}: ${why}`);
+  }
+}
+
 export const runCommand: Command = {
   summary: 'run a .pidns scenario and print its transcript',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { file, example, core, allocator, explain, trace, stats } = parseArgs(args);
-    let source: string;
     let shown: string;
+    let chunks: AsyncIterable<string | Uint8Array> | Iterable<string>;
     if (file === null) {
-      ({ source, shown } = readExample(example as string));
-    } else if (file === '-') {
-      source = await io.readStdin();
-      shown = '<stdin>';
+      const ex = readExample(example as string);
+      shown = printable(ex.shown);
+      chunks = [ex.source];
     } else {
-      shown = file;
-      try {
-        source = io.readFile(file);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code ?? err.message;
-        throw new CliError(`cannot read ${file}: ${why}`);
-      }
+      shown = file === '-' ? '<stdin>' : printable(file);
+      chunks = input(file, io);
     }
     const kernel = new Kernel(makeCore(core, allocator));
     // The allocator's counters before the statement.
@@ -140,39 +151,51 @@ export const runCommand: Command = {
         out = '';
       }
     };
-    const r = runScenario(source, kernel, {
-      onLine: (l, line) => {
-        out += l + '\n';
-        if (stats) {
-          const now = readCounters(kernel.core);
-          const d = countersSince(before, now);
-          before = now;
-          if (d.allocs > 0) {
-            flush();
-            io.stderr(`${shown}:${line}: stats: ${allocator}: ${d.wordsScanned} words scanned, ${d.pagesTouched} ${UNITS[allocator]} touched, ${d.pagesAllocated} allocated\n`);
+    let r;
+    try {
+      // Each statement runs as soon as its line is read (src/scenario/stream.ts); the
+      // transcript is written after every chunk of input, so memory stays bounded.
+      r = await runScenarioStream(chunks, kernel, {
+        onLine: (l, line) => {
+          out += l + '\n';
+          if (stats) {
+            const now = readCounters(kernel.core);
+            const d = countersSince(before, now);
+            before = now;
+            if (d.allocs > 0) {
+              flush();
+              io.stderr(`${shown}:${line}: stats: ${allocator}: ${d.wordsScanned} words scanned, ${d.pagesTouched} ${UNITS[allocator]} touched, ${d.pagesAllocated} allocated\n`);
+            }
           }
-        }
-        if (out.length > 1 << 16) {
-          io.stdout(out);
-          out = '';
-        }
-      },
-      onFailure: explain
-        ? (f) => {
+          if (out.length > 1 << 16) flush();
+        },
+        onChunkDone: () => {
           flush();
-          io.stderr(`${shown}:${f.line}: ${f.errno}: ${f.why}\n`);
-        }
-        : undefined,
-      onTrace: trace
-        ? (t) => {
-          flush();
-          io.stderr(`${shown}:${t.line}: trace: ${t.text}\n`);
-        }
-        : undefined,
-    });
-    if (out) io.stdout(out);
+          return io.drain?.();
+        },
+        onFailure: explain
+          ? (f) => {
+            flush();
+            io.stderr(`${shown}:${f.line}: ${f.errno}: ${f.why}\n`);
+          }
+          : undefined,
+        onTrace: trace
+          ? (t) => {
+            flush();
+            io.stderr(`${shown}:${t.line}: trace: ${t.text}\n`);
+          }
+          : undefined,
+      });
+    } catch (e) {
+      // A read error of the input (a Node error with a code, e.g. EIO) ends the run like an unreadable file.
+      const err = e as NodeJS.ErrnoException;
+      if (typeof err?.code !== 'string') throw e;
+      flush();
+      throw new CliError(`cannot read ${shown}: ${err.code}`);
+    }
+    flush();
     if (r.error) {
-      io.stderr(`${shown}:${r.error.line}: ${r.error.message}\n`);
+      io.stderr(`${shown}:${r.error.line}: ${printable(r.error.message)}\n`);
       return 2;
     }
     return 0;
