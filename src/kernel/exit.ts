@@ -80,7 +80,12 @@ export function do_exit(k: Kernel, t: Task): void {
 
 /** find_alive_thread: the first thread of the group (thread-list order) without PF_EXITING. */
 export function find_alive_thread(k: Kernel, tg: ThreadGroup): Task | null {
-  for (let th = tg.threadHead; th; th = th.tnext) if (th.state === TASK_RUNNING) return th;
+  // None during a group exit: each exiting thread would otherwise walk the whole list.
+  if (tg.live === 0) return null;
+  for (let th = tg.threadHead; th; th = th.tnext) {
+    k.work++;
+    if (th.state === TASK_RUNNING) return th;
+  }
   return null;
 }
 
@@ -173,6 +178,7 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
   father.childHead = father.childTail = null;
   father.tg.nrChildren -= n;
   reaper.tg.nrChildren += n;
+  k.work += n;
   if (father.zombies) father.zombies.clear();
   if (dead) for (let i = dead.length - 1; i >= 0; i--) release_task(k, dead[i].leader, 'autoreap', null);
 }

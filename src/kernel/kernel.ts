@@ -65,7 +65,7 @@ import {
   set_ns_last_pid,
   set_pid_max,
 } from './pid.js';
-import { forEachProcessBelow, nsPreorderNext } from './pid_namespace.js';
+import { ZapQueue, compactZapping, forEachProcessBelow, nsPreorderNext } from './pid_namespace.js';
 import { kill } from './signal.js';
 import { waitpid } from './wait.js';
 
@@ -148,10 +148,25 @@ export class Kernel {
   readonly queue: (ThreadGroup | null)[] = [];
   /** @internal */
   queued = 0;
-  /** @internal Namespaces whose init waits in zap_pid_ns_processes. */
+  /**
+   * @internal Namespaces whose init waits in zap_pid_ns_processes, in start
+   * order; entries whose zap ended (zapper null) are dropped lazily, so
+   * `zapping.length === 0` means no zap waits.
+   */
   readonly zapping: PidNs[] = [];
-  /** @internal How many of them have zapRecheck set: runPending compares pid_allocated only for those. */
-  zapRechecks = 0;
+  /** @internal How many entries of `zapping` have ended. */
+  zapDead = 0;
+  /** @internal Zaps started so far (PidNs.zapSeq). */
+  zapStarts = 0;
+  /** @internal Zaps that can end, first-started first (pid_namespace.ts). */
+  readonly zapReady = new ZapQueue();
+  /**
+   * Steps of the loops whose length depends on the state (runPending's
+   * do_exit and zap loops, the zap queue, process walks, zap's reaping,
+   * reparenting): a deterministic measure of a call's work, for tests
+   * (teardown stays linear). Only ever grows.
+   */
+  work = 0;
   /** @internal KernelModelOptions.recycle. */
   readonly recycle: boolean;
   /** @internal Released tasks waiting for reuse, the last released on top. */
@@ -359,6 +374,7 @@ export class Kernel {
 
   /** Namespaces waiting in zap_pid_ns_processes. */
   zappingNamespaces(): readonly PidNs[] {
+    if (this.zapDead !== 0) compactZapping(this);
     return this.zapping;
   }
 
