@@ -36,6 +36,11 @@
  *   SIGHAND) by either says ok where check_unshare_flags (sighand->count,
  *   current_is_single_threaded) says EINVAL.
  *
+ * Tracing (Kernel.trace) cannot corrupt the model: events are kept while a
+ * call runs and delivered to the hook once the call has completed, so the
+ * hook only ever sees a consistent kernel; a call the hook makes from there
+ * is an ordinary call, and a hook that throws only cuts the delivery short.
+ *
  * This file is the shell: the Kernel's state and its public calls. The work
  * lives in one room per kernel source file, as free functions over the
  * Kernel (named after the kernel functions they model): fork.ts
@@ -134,8 +139,66 @@ export class Kernel {
   waitStatus = 0;
   /** Number of unreleased threads. */
   nrTasks = 0;
-  /** Called with every KernelEvent as it happens; null (the default) costs one test per event site. */
-  trace: ((e: KernelEvent) => void) | null = null;
+  /**
+   * @internal What the event sites call: null without a hook (one test per
+   * event site), else a push to `pending`.
+   */
+  emit: ((e: KernelEvent) => void) | null = null;
+  /** @internal The hook `trace` installed. */
+  private hook: ((e: KernelEvent) => void) | null = null;
+  /** @internal Events of the current call (and of calls the hook makes), waiting for delivery. */
+  private readonly pending: KernelEvent[] = [];
+  /** @internal Is deliver() running (the hook may call back)? */
+  private delivering = false;
+  private readonly buffer = (e: KernelEvent): void => {
+    this.pending.push(e);
+  };
+
+  /**
+   * The trace hook: called with every KernelEvent of every call, in the
+   * order the model did them; null (the default) for none.
+   *
+   * Events are delivered when the call that caused them has completed (its
+   * effects finished, the kernel consistent), just before it returns; the
+   * model never runs the hook in the middle of its work, so no hook can
+   * corrupt it. While delivering, the hook may call back into the kernel:
+   * such a call is an ordinary call (it runs to completion and returns its
+   * result), and its events are delivered after the ones already waiting,
+   * so the hook is never re-entered and sees every event exactly once in
+   * kernel order. A hook that throws stops the delivery: the rest of that
+   * call's events are dropped and the exception propagates out of the call,
+   * whose effects stand (a throwing hook cannot leave a half-done exit).
+   * Setting `trace` (also to null) from inside the hook applies to the
+   * events not yet delivered. Events hold the model's Task objects: a task
+   * the event names may have been released by the time it is delivered
+   * (by a later event of the same call, or by a call the hook made), and
+   * with KernelModelOptions.recycle its object may have been reused.
+   */
+  get trace(): ((e: KernelEvent) => void) | null {
+    return this.hook;
+  }
+  set trace(fn: ((e: KernelEvent) => void) | null) {
+    this.hook = fn;
+    this.emit = fn === null ? null : this.buffer;
+    if (fn === null && !this.delivering) this.pending.length = 0;
+  }
+
+  /** @internal Deliver the waiting events now that the call has completed (see `trace`). */
+  deliver(): void {
+    if (this.delivering) return; // a call made by the hook: the loop below delivers its events next
+    const q = this.pending;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < q.length; i++) {
+        const hook = this.hook;
+        if (hook === null) break;
+        hook(q[i]);
+      }
+    } finally {
+      q.length = 0;
+      this.delivering = false;
+    }
+  }
 
   // The rooms' shared state (not API).
   /** @internal Task ids free for reuse (Kernel.tasks slots). */
@@ -198,6 +261,12 @@ export class Kernel {
     this.init = t;
   }
 
+  /** @internal The end of a public call that can cause events: deliver them (one test when no hook is installed). */
+  private done<T>(r: T): T {
+    if (this.emit !== null) this.deliver();
+    return r;
+  }
+
   /** @internal A failed call: `why` set, the negative errno returned. */
   fail(errno: number, why: string): number {
     this.why = why;
@@ -222,17 +291,17 @@ export class Kernel {
 
   /** fork(): clone(SIGCHLD). */
   fork(p: Task): Task | number {
-    return copy_process(this, p, 0, 0);
+    return this.done(copy_process(this, p, 0, 0));
   }
 
   /** clone(flags | SIGCHLD), the child on its own stack. */
   clone(p: Task, flags: number): Task | number {
-    return copy_process(this, p, flags, 0);
+    return this.done(copy_process(this, p, flags, 0));
   }
 
   /** pthread_create(): clone with glibc's thread flags. */
   thread(p: Task): Task | number {
-    return copy_process(this, p, PTHREAD_CREATE_FLAGS, 0);
+    return this.done(copy_process(this, p, PTHREAD_CREATE_FLAGS, 0));
   }
 
   /**
@@ -240,7 +309,7 @@ export class Kernel {
    * SIGCHLD, or 0 with THREAD or PARENT (clone3_args_valid accepts both).
    */
   clone3(p: Task, flags: number, setTid: ArrayLike<number>): Task | number {
-    return clone3(this, p, flags, setTid);
+    return this.done(clone3(this, p, flags, setTid));
   }
 
   // ---------------------------------------------------------------------
@@ -251,7 +320,7 @@ export class Kernel {
    * then unshare_nsproxy_namespaces for the calling thread only (rule 13).
    */
   unshare(t: Task, flags: number): number {
-    return unshare(this, t, flags);
+    return this.done(unshare(this, t, flags));
   }
 
   /**
@@ -269,7 +338,7 @@ export class Kernel {
    * install: pidns_install (rule 12) or a plain replacement.
    */
   setns(t: Task, target: Task, type: NsType): number {
-    return setns(this, t, target, type);
+    return this.done(setns(this, t, target, type));
   }
 
   /** Are /proc/<a>/ns/<type> and /proc/<b>/ns/<type> the same namespace? 1 / 0, or an errno (a's first). */
@@ -282,7 +351,7 @@ export class Kernel {
 
   /** exit_group(code): the whole thread group ends with status code & 0xff (rule 15). */
   exit_group(t: Task, code: number): number {
-    return exit_group(this, t, code);
+    return this.done(exit_group(this, t, code));
   }
 
   /**
@@ -290,12 +359,12 @@ export class Kernel {
    * process's status unless a group exit set one (rule 15).
    */
   exit(t: Task, code: number): number {
-    return exit(this, t, code);
+    return this.done(exit(this, t, code));
   }
 
   /** kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the language (others act like 15). */
   kill(t: Task, pid: number, sig: number): number {
-    return kill(this, t, pid, sig);
+    return this.done(kill(this, t, pid, sig));
   }
 
   /**
@@ -304,7 +373,7 @@ export class Kernel {
    * reaped, or an errno.
    */
   waitpid(t: Task, upid: number): number {
-    return waitpid(this, t, upid);
+    return this.done(waitpid(this, t, upid));
   }
 
   /**

@@ -53,7 +53,7 @@ export function create_pid_namespace(k: Kernel, parent: PidNs, by: Task): PidNs 
   if (tail) tail.knext = ns;
   else parent.kidHead = ns;
   parent.kidTail = ns;
-  if (k.trace !== null) k.trace({ type: 'pidns-create', ns, by });
+  if (k.emit !== null) k.emit({ type: 'pidns-create', ns, by });
   return ns;
 }
 
@@ -65,7 +65,7 @@ export function get_pid_ns(k: Kernel, ns: PidNs): void {
 /** Drop a reference the kernel model counts (the core counts its own); at zero leave the parent's list. */
 export function unrefPidNs(k: Kernel, ns: PidNs | null): void {
   while (ns && --ns.refs === 0) {
-    if (k.trace !== null) k.trace({ type: 'pidns-free', ns });
+    if (k.emit !== null) k.emit({ type: 'pidns-free', ns });
     const parent = ns.parent;
     if (parent) {
       const prev = ns.kprev;
@@ -241,9 +241,9 @@ export function zap_pid_ns_processes(k: Kernel, ns: PidNs, t: Task): void {
   ns.zapSeq = k.zapStarts++;
   k.zapping.push(ns);
   zapRecheckFrom(k, ns);
-  if (k.trace !== null) k.trace({ type: 'zap', ns, init: t });
+  if (k.emit !== null) k.emit({ type: 'zap', ns, init: t });
   forEachProcessBelow(k, ns, (g) => {
-    if (g !== tg && group_exit(k, g, SIGKILL) && k.trace !== null) k.trace({ type: 'signal', target: g, sig: SIGKILL, from: t });
+    if (g !== tg && group_exit(k, g, SIGKILL) && k.emit !== null) k.emit({ type: 'signal', target: g, sig: SIGKILL, from: t });
   });
   // kernel_wait4(-1, __WALL): reap the zombies that were there before SIGCHLD was ignored.
   let dead: ThreadGroup[] | null = null;
@@ -275,7 +275,7 @@ export function zapRecheckFrom(k: Kernel, ns: PidNs | null): void {
 export function finish_zap(k: Kernel, ns: PidNs): void {
   const t = ns.zapper as Task;
   ns.zapper = null;
-  if (k.trace !== null) k.trace({ type: 'zap-done', ns, init: t });
+  if (k.emit !== null) k.emit({ type: 'zap-done', ns, init: t });
   if (t.childHead) reparent_children(k, t, t);
   exit_notify_tail(k, t);
 }

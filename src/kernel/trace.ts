@@ -3,11 +3,13 @@
  * and for embedders who want to show what a call did. Tasks are named by a
  * callback (a scenario's names, or anything the caller likes); namespaces
  * are `pidns#N` with N their creation serial (the id the views use) and
- * their level. Must be called while the event is current: a released task's
- * numbers are still readable then, not after the call returns.
+ * their level. Kernel.trace delivers events when their call has completed:
+ * format them then (inside the hook), before the next call can release and
+ * reuse what they name; a task released meanwhile (by a call the hook made)
+ * is shown without numbers.
  */
 import type { Kernel, KernelEvent } from './kernel.js';
-import type { PidNs, Task } from './objects.js';
+import { TASK_DEAD, type PidNs, type Task } from './objects.js';
 import { SIGKILL } from './flags.js';
 
 const SIGNAL_NAMES: Record<number, string> = { [SIGKILL]: 'SIGKILL', 15: 'SIGTERM' };
@@ -19,7 +21,7 @@ function nsName(ns: PidNs): string {
 export function formatEvent(k: Kernel, e: KernelEvent, name: (t: Task) => string): string {
   switch (e.type) {
     case 'create': {
-      const numbers = `NSpid ${k.nspidOf(e.task).join(' ')}`;
+      const numbers = e.task.state === TASK_DEAD ? 'already released' : `NSpid ${k.nspidOf(e.task).join(' ')}`;
       if (e.thread) return `${name(e.task)} created: a thread of ${name(e.task.tg)}'s process, ${numbers}`;
       return `${name(e.task)} created: ${numbers}, parent ${e.parent ? name(e.parent) : '(none)'}`;
     }
