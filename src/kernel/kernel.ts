@@ -80,8 +80,9 @@ export type NsIdentity = PidNs | number;
 /**
  * What happened inside a call, for tracing (Kernel.trace): every task made,
  * every exit, signal, reparenting, reap and namespace birth and death, in
- * the order the model does them. Tasks are the model's objects (name them
- * before the next call: with recycling a reaped one is reused).
+ * the order the model does them, delivered once the call has completed.
+ * Tasks are the model's objects (name them in the hook, before the next
+ * call: with recycling a reaped one is reused).
  */
 export type KernelEvent =
   /** copy_process made `task` (a thread of `parent`'s process, or a process whose real_parent is `parent`). */
