@@ -18,95 +18,10 @@ import { createTsCore } from '../src/core/ts/index.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import { PidnsKernel } from '../src/kernel/api.js';
 import { ScenarioSession } from '../src/scenario/run.js';
-import { bitmapCount, checkInvariants } from './helpers/invariants.js';
+import { bitmapCount, buildScenario, checkInvariants, type Op } from './helpers/kernel-invariants.js';
 
 const SEED = Number(process.env.PIDNS_FUZZ_SEED ?? 20261129);
 const RUNS = Number(process.env.PIDNS_FUZZ_RUNS ?? 2000);
-
-const FLAG_POOL = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
-const NSTYPES = ['pid', 'pid_for_children', 'uts', 'ipc', 'net', 'cgroup'];
-const SAMENS_TYPES = [...NSTYPES, 'mnt'];
-
-type Op = [number, number, number, number];
-
-function flags(x: number, threadish: boolean): string {
-  if (threadish && x % 3 === 0) return 'THREAD|SIGHAND|VM';
-  const parts = FLAG_POOL.filter((_, i) => (x >> i) & 1 && (i < 6 || x % 5 === 0 || (i >= 6 && (x >> (i + 3)) & 1)));
-  return parts.length ? parts.join('|') : '0';
-}
-
-/** Build statement lines from random numbers; names are defined as they are created. */
-function buildScenario(ops: Op[]): string[] {
-  const names = ['init'];
-  const lines: string[] = [];
-  let n = 0;
-  const pick = (x: number) => names[x % names.length];
-  for (const [kind, a, b, c] of ops) {
-    const actor = pick(a);
-    switch (kind % 16) {
-      case 0:
-      case 1: {
-        const name = `t${n++}`;
-        lines.push(`${name} = fork ${actor}`);
-        names.push(name);
-        break;
-      }
-      case 2: {
-        const name = `t${n++}`;
-        lines.push(`${name} = clone ${actor} ${flags(b, c % 2 === 0)}`);
-        names.push(name);
-        break;
-      }
-      case 3: {
-        const name = `t${n++}`;
-        lines.push(`${name} = thread ${actor}`);
-        names.push(name);
-        break;
-      }
-      case 4: {
-        const name = `t${n++}`;
-        const len = 1 + (c % 3);
-        const tids = Array.from({ length: len }, (_, i) => ((b >> (i * 3)) % 7 === 0 ? 1 : 1 + ((b >> (i * 4)) % 12)));
-        lines.push(`${name} = clone3 ${actor} ${c % 4 === 0 ? 'NEWPID' : c % 4 === 1 ? 'THREAD|SIGHAND|VM' : '0'} set_tid=${tids.join(',')}`);
-        names.push(name);
-        break;
-      }
-      case 5:
-        lines.push(`unshare ${actor} ${b % 3 === 0 ? 'NEWPID' : flags(b, false)}`);
-        break;
-      case 6:
-        lines.push(`setns ${actor} ${pick(b)} ${NSTYPES[c % NSTYPES.length]}`);
-        break;
-      case 7:
-        if (names.indexOf(actor) === 0) break;
-        lines.push(`exit ${actor} ${c % 300 - 20}`);
-        break;
-      case 8:
-        lines.push(`texit ${actor} ${c % 256}`);
-        break;
-      case 9:
-        lines.push(`kill ${actor} ${(b % 16) - 3} ${[0, 9, 15][c % 3]}`);
-        break;
-      case 10:
-      case 11:
-        lines.push(b % 4 === 0 ? `wait ${actor} ${(c % 14) - 2}` : `wait ${actor}`);
-        break;
-      case 12:
-        lines.push(`${['getpid', 'gettid', 'getppid', 'nspid'][b % 4]} ${actor}`);
-        break;
-      case 13:
-        lines.push(b % 3 === 0 ? `lastpid ${actor}` : `lastpid ${actor} ${(c % 320) - 2}`);
-        break;
-      case 14:
-        lines.push(b % 2 === 0 ? `pidmax ${actor}` : `pidmax ${actor} ${295 + (c % 30)}`);
-        break;
-      case 15:
-        lines.push(`samens ${actor} ${pick(b)} ${SAMENS_TYPES[c % SAMENS_TYPES.length]}`);
-        break;
-    }
-  }
-  return lines;
-}
 
 function runBoth(lines: string[]): void {
   const kernels = [new PidnsKernel(createTsCore()), new PidnsKernel(createWasmCoreSync())];

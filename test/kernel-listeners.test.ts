@@ -7,7 +7,7 @@
  *
  * The random test installs hostile listeners (throwing, calling back with
  * random calls, unsubscribing mid-delivery) and checks every invariant of
- * the kernel (helpers/invariants.ts, the allocator's own check) after every
+ * the kernel (helpers/kernel-invariants.ts, the allocator's own check) after every
  * call, and inside the listeners too. The seed is pinned and printed;
  * PIDNS_FUZZ_SEED / PIDNS_LISTENER_RUNS override.
  */
@@ -19,7 +19,7 @@ import type { PidCore } from '../src/core/types.js';
 import { PidnsKernel, type Result } from '../src/kernel/api.js';
 import type { KernelEvent } from '../src/kernel/kernel.js';
 import type { Task } from '../src/kernel/objects.js';
-import { checkInvariants } from './helpers/invariants.js';
+import { checkInvariants } from './helpers/kernel-invariants.js';
 
 const SEED = Number(process.env.PIDNS_FUZZ_SEED ?? 20261203);
 const RUNS = Number(process.env.PIDNS_LISTENER_RUNS ?? 300);

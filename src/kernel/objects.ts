@@ -194,8 +194,10 @@ export class PidNs {
   /** The thread blocked in zap_pid_ns_processes, and the pid_allocated value it waits for. */
   zapper: Task | null = null;
   zapInitPids = 0;
-  /** While zapping: a pid with a number here was freed since pid_allocated was last compared with zapInitPids. */
-  zapRecheck = false;
+  /** Start order of its zap (Kernel.zapStarts when it began): ends ties between zaps that can end. */
+  zapSeq = 0;
+  /** While zapping: pid_allocated is down to zapInitPids, the namespace is in Kernel.zapReady. */
+  zapReady = false;
   refs = 0;
   /** Processes whose active namespace this is, in creation order. */
   procHead: ThreadGroup | null = null;

@@ -5,14 +5,15 @@
  * `task ` and their NSpid (`task 3 1`); namespaces are `pidns#N` with N
  * their creation serial (the id the views use) and their level.
  *
- * Numbers are read through `k.nspidOf`. With the typed API's kernel
- * (`formatEvent(k, e)` in an onEvent listener, which runs after the call)
- * a task released by the call keeps the numbers it had. With the raw
- * Kernel (Kernel.trace) call it while the event is current: a released
- * task's numbers are readable then, not after the call returns.
+ * Numbers are read through `k.nspidOf`. Both kernels deliver events when
+ * their call has completed. With the typed API's kernel (`formatEvent(k, e)`
+ * in an onEvent listener) a task released by the call keeps the numbers it
+ * had. With the raw Kernel (Kernel.trace) format them inside the hook,
+ * before the next call can release and reuse what they name; a task
+ * released meanwhile (by a call the hook made) is shown without numbers.
  */
 import type { KernelEvent } from './kernel.js';
-import type { PidNs, Task } from './objects.js';
+import { TASK_DEAD, type PidNs, type Task } from './objects.js';
 
 /** Where formatEvent reads a task's numbers: the typed PidnsKernel or the raw Kernel. */
 export interface EventNumbers {
@@ -37,7 +38,7 @@ function nsName(ns: PidNs): string {
 export function formatEvent(k: EventNumbers, e: KernelEvent, name: (t: Task) => string = nspidNamer(k)): string {
   switch (e.type) {
     case 'create': {
-      const numbers = `NSpid ${k.nspidOf(e.task).join(' ')}`;
+      const numbers = e.task.state === TASK_DEAD ? 'already released' : `NSpid ${k.nspidOf(e.task).join(' ')}`;
       if (e.thread) return `${name(e.task)} created: a thread of ${name(e.task.tg)}'s process, ${numbers}`;
       return `${name(e.task)} created: ${numbers}, parent ${e.parent ? name(e.parent) : '(none)'}`;
     }
