@@ -1,0 +1,180 @@
+/**
+ * The explorer's state extraction (src/explorer/): scenario + step → tables,
+ * bitmaps, nsproxy, trace, as plain data. Checked step by step against the
+ * core's own answers (pid_nr_ns, alloc_busy, ns_last_pid, its work counters)
+ * on every core × allocator, for the seed story and a teardown scenario, plus
+ * the exact contents at the steps the story is about.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { coreVariants, type CoreVariant } from './helpers/cores.js';
+import { Timeline, readCounters } from '../src/explorer/timeline.js';
+import { viewAt, type ExplorerView } from '../src/explorer/view.js';
+import { rangeNumbers } from '../src/explorer/allocator-view.js';
+import { WHY } from '../src/kernel/why.js';
+import type { AllocatorProbe, PidCore } from '../src/core/types.js';
+
+const SHARED = path.join(import.meta.dirname, 'scenarios/shared');
+const SEED = readFileSync(path.join(SHARED, '04-seed-story.pidns'), 'utf8');
+const TEARDOWN = readFileSync(path.join(SHARED, '18-ns-init-exit.pidns'), 'utf8');
+
+/** Every view of every step equals what the core itself says. */
+async function checkAgainstCore(v: CoreVariant, source: string, nsIds: number[]): Promise<void> {
+  const tl = await Timeline.create(source, () => v.make());
+  expect(tl.error).toBeNull();
+  for (const ns of nsIds) {
+    for (let at = 0; at <= tl.length; at++) {
+      const view = await viewAt(tl, at, { ns, task: 'b' });
+      const live = await tl.seek(at);
+      const k = live.kernel;
+      const core = k.core as PidCore & AllocatorProbe;
+      const nss = k.namespaces();
+      expect(view.snapshot.namespaces.map((n) => n.id)).toEqual(nss.map((n) => n.serial));
+      for (const row of view.snapshot.tasks) {
+        const t = live.session.task(row.name);
+        if (!t) throw new Error(`no task ${row.name}`);
+        nss.forEach((n, i) => {
+          const nr = core.pid_nr_ns(t.pid, n.handle);
+          expect(row.numbers[i], `${v.name} step ${at} ${row.name} in pidns#${n.serial}`).toBe(nr === 0 ? null : nr);
+        });
+      }
+      const target = nss.find((n) => n.serial === ns);
+      if (!target) {
+        expect(view.allocator).toBeNull();
+        continue;
+      }
+      const a = view.allocator;
+      if (!a) throw new Error('no allocator view');
+      expect(a.lastPid).toBe(core.ns_last_pid(target.handle));
+      expect(a.cursor - 1).toBe(core.ns_last_pid(target.handle));
+      const taken = new Set(rangeNumbers(a.taken));
+      for (let nr = 0; nr < 200; nr++) expect(taken.has(nr), `${v.name} step ${at} nr ${nr}`).toBe(core.alloc_busy(target.handle, nr));
+      expect(view.counters).toEqual(readCounters(core));
+    }
+  }
+}
+
+describe.each(coreVariants)('explorer state on $name', (v) => {
+  it('seed story: every step equals the core (root and the child namespace)', async () => {
+    await checkAgainstCore(v, SEED, [0, 6]);
+  });
+  it('teardown (18-ns-init-exit): every step equals the core', async () => {
+    await checkAgainstCore(v, TEARDOWN, [0, 6]);
+  });
+});
+
+const TS = coreVariants.find((v) => v.name === 'ts/pidmap') ?? coreVariants[0];
+
+function numbersOf(view: ExplorerView): Record<string, (number | null)[]> {
+  return Object.fromEntries(view.snapshot.tasks.map((t) => [t.name, t.numbers]));
+}
+
+describe('explorer state: the seed story, step by step', () => {
+  it('shows the struct pid table, nsproxy arrows, the failure and what changed', async () => {
+    const tl = await Timeline.create(SEED, () => TS.make());
+    expect(tl.length).toBe(9);
+    expect(tl.steps.map((s) => s.line)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
+
+    const v2 = await viewAt(tl, 2, { ns: 6, task: 'b' });
+    expect(v2.snapshot.namespaces.map((n) => [n.id, n.level, n.init, n.reaper])).toEqual([[0, 0, 'init', 'init'], [6, 1, 'b', 'b']]);
+    expect(numbersOf(v2)).toEqual({ init: [1, null], a: [2, null], b: [3, 1] });
+    expect(v2.changes.newTasks).toEqual(['b']);
+    expect(v2.changes.newNamespaces).toEqual([6]);
+    expect(v2.changes.cells).toEqual(['b:0', 'b:6']);
+    expect(v2.changes.bitsTaken).toEqual([0, 1]); // a new namespace: its page and pid 0 appear too
+    expect(v2.allocator?.taken).toEqual([[0, 1]]);
+    expect(v2.allocator?.cursor).toBe(2);
+    expect(v2.structPid).toMatchObject({ level: 1, size: 32, cache: 'pid_2', numbers: [{ level: 0, nr: 3, ns: 0 }, { level: 1, nr: 1, ns: 6 }] });
+    expect(v2.snapshot.tasks.find((t) => t.name === 'b')?.initOf).toEqual([6]);
+    expect(v2.step?.trace.map((e) => e.text)).toEqual(['pidns#6 (level 1) created by a; its first process will be its init', 'b created: NSpid 3 1, parent a']);
+
+    const v3 = await viewAt(tl, 3);
+    const init3 = v3.snapshot.tasks.find((t) => t.name === 'init');
+    expect(init3?.pidns).toBe(0);
+    expect(init3?.nsproxy?.pidForChildren).toBe(6);
+    expect(init3?.straddles).toBe(true);
+    expect(v3.changes.nsproxy).toEqual(['init']);
+    expect(v3.changes.cells).toEqual([]);
+
+    const v4 = await viewAt(tl, 4);
+    expect(v4.step?.errno).toBe('EINVAL');
+    expect(v4.step?.why).toBe(WHY.CLONE_THREAD_PIDNS);
+    expect(v4.changes.newTasks).toEqual([]);
+    expect(v4.step?.work.allocs).toBe(0);
+
+    const v5 = await viewAt(tl, 5, { ns: 0 });
+    expect(numbersOf(v5).c).toEqual([4, 2]);
+    expect(v5.changes.bitsTaken).toEqual([4]);
+    expect(v5.step?.work.allocs).toBe(1);
+
+    const v7 = await viewAt(tl, 7);
+    expect(v7.snapshot.tasks.find((t) => t.name === 'init')?.straddles).toBe(false);
+    expect(v7.changes.nsproxy).toEqual(['init']);
+
+    // Back in time: a replay from a fresh kernel gives the same views.
+    const again = await viewAt(tl, 2, { ns: 6, task: 'b' });
+    expect(again).toEqual(v2);
+    expect(tl.kernelsMade).toBeGreaterThan(1);
+  });
+
+  it('teardown: the zap is seen, the namespace dies, its numbers go back', async () => {
+    const tl = await Timeline.create(TEARDOWN, () => TS.make());
+    const before = await viewAt(tl, 5, { ns: 6 });
+    expect(numbersOf(before)).toEqual({
+      init: [1, null, null], a: [2, 1, null], b: [3, 2, null], c: [4, 3, null], d: [5, 4, 1], t: [6, 5, null],
+    });
+    const exit = await viewAt(tl, 6, { ns: 0 });
+    expect(exit.step?.text).toBe('exit a 3');
+    expect(exit.step?.trace.map((e) => e.event)).toContain('zap');
+    expect(exit.snapshot.tasks.map((t) => [t.name, t.state])).toEqual([['init', 'running'], ['a', 'zombie']]);
+    expect(exit.changes.goneTasks).toEqual(['b', 'c', 'd', 't']);
+    expect(exit.changes.stateChanged).toEqual(['a']);
+    expect(exit.changes.bitsFreed.sort((x, y) => x - y)).toEqual([3, 4, 5, 6]);
+    expect(exit.snapshot.namespaces.find((n) => n.id === 6)?.alive).toBe(false);
+    const reaped = await viewAt(tl, 9, { ns: 6 });
+    expect(reaped.step?.text).toBe('wait init');
+    expect(reaped.snapshot.namespaces.map((n) => n.id)).toEqual([0]);
+    expect(reaped.allocator).toBeNull();
+    expect(reaped.changes.goneNamespaces).toEqual([6]);
+  });
+
+  it('says when a namespace init ignores a signal', async () => {
+    const tl = await Timeline.create('a = clone init NEWPID\nb = fork a\nkill b 1 9\nkill init 2 9\n', () => TS.make());
+    expect(tl.steps[2].result).toBe('ok');
+    expect(tl.steps[2].notes.join(' ')).toMatch(/SIGKILL to a ignored: a is the init of its namespace/);
+    // From the parent namespace SIGKILL is delivered: no note, a signal event.
+    expect(tl.steps[3].notes).toEqual([]);
+    expect(tl.steps[3].trace.map((e) => e.event)).toContain('signal');
+  });
+
+  it('stops at a scenario error with its line', async () => {
+    const tl = await Timeline.create('a = fork init\nb = frok a\nc = fork a\n', () => TS.make());
+    expect(tl.length).toBe(1);
+    expect(tl.error?.line).toBe(2);
+  });
+
+  it('measures the cost of a step back and forth in a 10,000-statement scenario', async () => {
+    const lines: string[] = ['a = clone init NEWPID'];
+    for (let i = 0; lines.length < 10_000; i++) lines.push(`p${i} = fork a`, `exit p${i} 0`, `wait a`);
+    const src = lines.slice(0, 10_000).join('\n') + '\n';
+    for (const v of coreVariants.filter((c) => c.backend === 'ts' || c.backend === 'release-simd')) {
+      const tl = await Timeline.create(src, () => v.make());
+      expect(tl.length).toBe(10_000);
+      const t0 = performance.now();
+      await viewAt(tl, 10_000);
+      const back0 = performance.now();
+      const ran0 = tl.statementsRun;
+      const N = 5;
+      for (let i = 1; i <= N; i++) await viewAt(tl, 10_000 - i);
+      const back = (performance.now() - back0) / N;
+      const ranBack = (tl.statementsRun - ran0) / N;
+      const fwd0 = performance.now();
+      for (let i = N - 1; i >= 0; i--) await viewAt(tl, 10_000 - i);
+      const fwd = (performance.now() - fwd0) / N;
+      console.log(`explorer ${v.name}: 10,000 statements, view at the end ${(back0 - t0).toFixed(1)} ms; step back ${back.toFixed(1)} ms (replays ${ranBack} statements), step forward ${fwd.toFixed(2)} ms`);
+      // The replay is bounded by the scenario: a step back runs at most every statement once more.
+      expect(ranBack).toBeLessThanOrEqual(10_000);
+    }
+  });
+});
