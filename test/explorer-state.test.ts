@@ -5,7 +5,7 @@
  * on every core × allocator, for the seed story and a teardown scenario, plus
  * the exact contents at the steps the story is about.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coreVariants, type CoreVariant } from './helpers/cores.js';
@@ -14,6 +14,8 @@ import { viewAt, type ExplorerView } from '../src/explorer/view.js';
 import { rangeNumbers } from '../src/explorer/allocator-view.js';
 import { WHY } from '../src/kernel/why.js';
 import type { AllocatorProbe, PidCore } from '../src/core/types.js';
+import { EXAMPLES } from '../src/explorer/examples.js';
+import { decodeHash, encodeHash } from '../src/explorer/url.js';
 
 const SHARED = path.join(import.meta.dirname, 'scenarios/shared');
 const SEED = readFileSync(path.join(SHARED, '04-seed-story.pidns'), 'utf8');
@@ -176,5 +178,26 @@ describe('explorer state: the seed story, step by step', () => {
       // The replay is bounded by the scenario: a step back runs at most every statement once more.
       expect(ranBack).toBeLessThanOrEqual(10_000);
     }
+  });
+});
+
+describe('explorer examples and URL', () => {
+  it('the built-in examples are the recorded playground scenarios (and run to their end)', async () => {
+    const dir = path.join(import.meta.dirname, 'scenarios/playground');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.pidns')).sort();
+    const recorded = EXAMPLES.slice(0, files.length).map((e) => e.source);
+    expect(recorded).toEqual(files.map((f) => readFileSync(path.join(dir, f), 'utf8')));
+    for (const ex of EXAMPLES) {
+      const tl = await Timeline.create(ex.source, () => TS.make());
+      expect(tl.error, ex.id).toBeNull();
+      expect(tl.length, ex.id).toBeGreaterThan(3);
+    }
+  });
+
+  it('a link carries the scenario and the step; a malformed one gives the defaults', () => {
+    const st = { source: 'a = fork init # é\n', at: 3, core: 'ts' as const, allocator: 'idr' as const, ns: 6, task: 'b' };
+    expect(decodeHash(encodeHash(st))).toEqual(st);
+    expect(decodeHash('#s=%%%&at=-1&core=x&alloc=zz&ns=1e9&task=1bad')).toEqual({ source: null, at: null, core: null, allocator: null, ns: null, task: null });
+    expect(decodeHash('')).toEqual({ source: null, at: null, core: null, allocator: null, ns: null, task: null });
   });
 });
