@@ -137,13 +137,13 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(assets.filter((f) => !/\.(js|css|wasm)$/.test(f))).toEqual([]);
   });
 
-  const cases: [string, string, number, AllocatorName][] = [
-    ['the seed story', SEED, 6, 'pidmap'],
-    ['the seed story', SEED, 0, 'idr'],
-    ['a teardown (18-ns-init-exit)', TEARDOWN, 6, 'hbm'],
-    ['a teardown (18-ns-init-exit)', TEARDOWN, 0, 'pidmap'],
+  const cases: { name: string; source: string; nsId: number; allocator: AllocatorName }[] = [
+    { name: 'the seed story', source: SEED, nsId: 6, allocator: 'pidmap' },
+    { name: 'the seed story', source: SEED, nsId: 0, allocator: 'idr' },
+    { name: 'a teardown (18-ns-init-exit)', source: TEARDOWN, nsId: 6, allocator: 'hbm' },
+    { name: 'a teardown (18-ns-init-exit)', source: TEARDOWN, nsId: 0, allocator: 'pidmap' },
   ];
-  it.each(cases)('steps through %s (pidns#%i, %s): table, bits, cursor, arrows and highlights equal the core at every step', async (_n, source, nsId, allocator) => {
+  it.each(cases)('steps through $name (pidns#$nsId, $allocator): table, bits, cursor, arrows and highlights equal the core at every step', async ({ source, nsId, allocator }) => {
     const want = await expectedSteps(source, nsId, allocator);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
@@ -208,6 +208,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     // A click on another task shows its struct pid; the URL keeps the choice.
     await page.click('#pid-table tr[data-task=a] .task-btn');
     await page.waitForFunction(() => document.getElementById('struct-pid')?.textContent?.includes('struct pid of a') ?? false);
+    await page.waitForFunction(() => document.body.dataset.url === 'saved');
     expect(await page.evaluate(() => location.hash)).toContain('task=a');
     await page.close();
   });
@@ -219,6 +220,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     for (let i = 0; i < 5; i++) await page.click('#next');
     await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '5');
     const before = await shown(page);
+    await page.waitForFunction(() => document.body.dataset.url === 'saved');
     const hash = await page.evaluate(() => location.hash);
     expect(hash).toMatch(/at=5/);
     const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -243,6 +245,30 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(notes.length).toBe(2);
     expect(notes[0]).toMatch(/^SIGKILL to a ignored: a is the init of its namespace/);
     expect(notes[1]).toMatch(/^SIGTERM to a ignored/);
+    await page.close();
+  });
+
+  it('measures a step back and forth in a 10,000-statement scenario (the page\'s own timing, logged)', async () => {
+    const lines: string[] = ['a = clone init NEWPID'];
+    for (let i = 0; lines.length < 10_000; i++) lines.push(`p${i} = fork a`, `exit p${i} 0`, `wait a`);
+    const source = lines.slice(0, 10_000).join('\n') + '\n';
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(site.url + encodeHash({ source, at: 10_000, core: 'wasm', allocator: 'pidmap', ns: 1, task: null }));
+    await waitReady(page);
+    await page.locator('#next').focus();
+    const times: Record<string, number[]> = { back: [], forward: [] };
+    for (const [key, dir] of [['back', 'ArrowLeft'], ['forward', 'ArrowRight']] as const) {
+      for (let i = 0; i < 4; i++) {
+        const want = key === 'back' ? 9_999 - i : 9_997 + i;
+        const t0 = Date.now();
+        await page.keyboard.press(dir);
+        await page.waitForFunction((n) => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === String(n), want);
+        times[key].push(Date.now() - t0);
+      }
+    }
+    const ms = await page.evaluate(() => Number(document.getElementById('status')?.dataset.ms));
+    console.log(`explorer page, 10,000 statements (WASM, pidmap): step back ${times.back.join(', ')} ms, step forward ${times.forward.join(', ')} ms (key press to painted view); last view made in ${ms} ms`);
+    expect(await page.textContent('#step-label')).toContain('Step 10000 of 10000');
     await page.close();
   });
 

@@ -43,9 +43,13 @@ function int(s: string | null, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null;
 }
 
+let memo: { source: string; encoded: string } | null = null;
+
 export function encodeHash(st: { source: string; at: number; core: CoreName; allocator: AllocatorName; ns: number; task: string | null }): string {
   const p = new URLSearchParams();
-  p.set('s', toBase64Url(st.source));
+  // The last scenario's encoding is kept: stepping re-encodes only the step.
+  if (memo === null || memo.source !== st.source) memo = { source: st.source, encoded: toBase64Url(st.source) };
+  p.set('s', memo.encoded);
   p.set('at', String(st.at));
   p.set('core', st.core);
   p.set('alloc', st.allocator);

@@ -17,7 +17,7 @@ import { byId, fill, h } from './dom.js';
 import { glossaryPanel } from './glossary-panel.js';
 import { nsproxyArrows, nsproxyTable } from './nsproxy-view.js';
 import { nsLabel, pidTable, structPidPanel } from './pid-table.js';
-import { gutter, stepsList } from './steps-view.js';
+import { Gutter, StepsList } from './steps-view.js';
 
 export interface ExplorerOptions {
   makeCore(core: CoreName, allocator: AllocatorName): Promise<PidCore>;
@@ -66,13 +66,18 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
 
   const setBusy = (b: boolean): void => { document.body.dataset.state = b ? 'busy' : 'ready'; };
 
+  let steps: StepsList | null = null;
+  let shownCheck: string | null = null;
+  let gut: Gutter | null = null;
+
+  /** The gutter for the editor's text (the error line as of the last run). */
   function renderGutter(): void {
-    const cur = tl && ch.at > 0 ? tl.steps[ch.at - 1]?.line ?? null : null;
-    byId('gutter').replaceWith(gutter(src.value, tl?.error ?? null, cur));
-    byId('gutter').scrollTop = src.scrollTop;
+    gut = new Gutter(src.value, tl?.error ?? null);
+    byId('gutter').replaceWith(gut.el);
+    gut.el.scrollTop = src.scrollTop;
   }
 
-  function paint(view: ExplorerView, ms: number): void {
+  function paint(view: ExplorerView): void {
     if (!tl) return;
     const t = tl;
     slider.max = String(t.length);
@@ -81,11 +86,13 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     byId('step-label').textContent = view.step
       ? `Step ${view.at} of ${t.length} · line ${view.step.line}: ${view.step.text} → ${view.step.result}${view.step.notes.length ? ' (' + view.step.notes[0].split(':')[0] + ')' : ''}`
       : `Start (step 0 of ${t.length}): init alone`;
-    const status = byId('status');
-    status.textContent = `${view.at}/${t.length} · ${ch.core === 'ts' ? 'TS twin' : 'WASM'} core, ${ch.allocator} · this view took ${ms.toFixed(1)} ms`;
-    status.dataset.ms = ms.toFixed(2);
-    fill(byId('steps-box'), stepsList(t, view.at, seek));
+    if (steps === null) {
+      steps = new StepsList(t, seek);
+      fill(byId('steps-box'), steps.el);
+    }
+    steps.setAt(view.at);
     byId('steps-box').querySelector('[aria-current]')?.scrollIntoView({ block: 'nearest' });
+    gut?.setLine(view.step ? view.step.line : null);
     fill(byId('pid-view'), pidTable(view, ch.task, (name) => { ch.task = ch.task === name ? null : name; void show(); }), structPidPanel(view.structPid, ch.task));
     fill(byId('nsproxy-view'), nsproxyArrows(view), nsproxyTable(view));
     const ids = view.snapshot.namespaces.map((n) => n.id);
@@ -93,9 +100,22 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
       ids.includes(ch.ns) ? null : h('option', { value: ch.ns, selected: true }, `pidns#${ch.ns} (gone)`));
     fill(byId('alloc-view'), allocatorPanel(view, ch.win, (w) => { ch.win = w; void show(); }));
     const check = view.step ? checkOf(view.step.why) : null;
-    fill(byId('glossary-view'), glossaryPanel(check));
-    renderGutter();
-    history.replaceState(null, '', encodeHash({ source: ch.source, at: view.at, core: ch.core, allocator: ch.allocator, ns: ch.ns, task: ch.task }));
+    if (check !== shownCheck || byId('glossary-view').childElementCount === 0) fill(byId('glossary-view'), glossaryPanel(check));
+    shownCheck = check;
+    scheduleUrl();
+  }
+
+  // The hash is written once the steps settle: replaceState with a long
+  // scenario in it costs tens of milliseconds, too much for every key press.
+  let urlTimer: ReturnType<typeof setTimeout> | null = null;
+  function scheduleUrl(): void {
+    if (urlTimer !== null) clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => {
+      urlTimer = null;
+      history.replaceState(null, '', encodeHash({ source: ch.source, at: ch.at, core: ch.core, allocator: ch.allocator, ns: ch.ns, task: ch.task }));
+      document.body.dataset.url = 'saved';
+    }, 250);
+    document.body.dataset.url = 'pending';
   }
 
   /** Make and paint the view of the current choices (the latest request wins). */
@@ -107,7 +127,11 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
       const t0 = performance.now();
       const view = await viewAt(tl, ch.at, { ns: ch.ns, task: ch.task });
       ch.at = view.at;
-      paint(view, performance.now() - t0);
+      paint(view);
+      const ms = performance.now() - t0;
+      const status = byId('status');
+      status.textContent = `${view.at}/${tl.length} · ${ch.core === 'ts' ? 'TS twin' : 'WASM'} core, ${ch.allocator} · this step took ${ms.toFixed(1)} ms (replay and drawing)`;
+      status.dataset.ms = ms.toFixed(2);
       if (gen === generation) setBusy(false);
     }).catch((e: unknown) => {
       byId('status').textContent = `failed: ${String(e)}`;
@@ -131,6 +155,8 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     const t = await Timeline.create(ch.source, () => opts.makeCore(ch.core, ch.allocator));
     if (gen !== generation) return;
     tl = t;
+    steps = null;
+    renderGutter();
     if (tl.error) src.setAttribute('aria-invalid', 'true');
     else src.removeAttribute('aria-invalid');
     byId('error').textContent = tl.error ? `line ${tl.error.line}: ${tl.error.message}` : '';
@@ -178,7 +204,7 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); ch.at = Number.MAX_SAFE_INTEGER; void load(); }
   });
   src.addEventListener('input', () => { exSel.value = ''; renderGutter(); });
-  src.addEventListener('scroll', () => { byId('gutter').scrollTop = src.scrollTop; });
+  src.addEventListener('scroll', () => { if (gut) gut.el.scrollTop = src.scrollTop; });
   document.addEventListener('keydown', (e) => {
     const tag = (e.target as HTMLElement | null)?.tagName;
     if (tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && (e.target as HTMLInputElement).type !== 'range') || e.altKey || e.ctrlKey || e.metaKey) return;
