@@ -27,8 +27,10 @@ export interface Changes {
   bitsFreed: number[];
 }
 
+/** Same namespaces (the share count of the nsproxy object aside: another thread's setns changes it, not this thread's arrows). */
 function sameProxy(a: TaskRow, b: TaskRow): boolean {
-  return JSON.stringify(a.nsproxy) === JSON.stringify(b.nsproxy) && a.pidns === b.pidns;
+  const strip = (t: TaskRow) => (t.nsproxy ? { ...t.nsproxy, shared: 0 } : null);
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b)) && a.pidns === b.pidns;
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): Omit<Changes, 'bitsTaken' | 'bitsFreed'> {

@@ -214,10 +214,11 @@ export class Timeline {
   /**
    * The kernel after step `at` (0 = before the first statement), clamped to
    * [0, length]. Forward from the live position runs the next statements;
-   * backward replays from a fresh kernel. The returned Live is only valid
-   * until the next call.
+   * backward replays from a fresh kernel. `visit.fn` is called with the
+   * kernel at every position in [visit.from, at) the seek passes through.
+   * The returned Live is only valid until the next call.
    */
-  async seek(at: number): Promise<Live> {
+  async seek(at: number, visit?: { from: number; fn: (live: Live) => void }): Promise<Live> {
     at = Math.max(0, Math.min(this.steps.length, Math.floor(at)));
     if (at < this.live.at) {
       const kernel = new Kernel(await this.makeCore());
@@ -225,12 +226,19 @@ export class Timeline {
       this.live = { kernel, session: new ScenarioSession(kernel), at: 0 };
     }
     const live = this.live;
+    if (visit && live.at >= visit.from && live.at < at) visit.fn(live);
     while (live.at < at) {
       const step = this.steps[live.at];
       runLine(live, this.lines[step.line - 1], false);
       live.at++;
       this.statementsRun++;
+      if (visit && live.at >= visit.from && live.at < at) visit.fn(live);
     }
     return live;
+  }
+
+  /** Where the live kernel is (the next seek forward from here costs only the statements in between). */
+  get position(): number {
+    return this.live.at;
   }
 }

@@ -3,6 +3,11 @@
  * `viewAt` positions the timeline just before the step, reads the views,
  * runs the step, reads them again and diffs: the "after" state is what the
  * page shows, the diff is what it highlights.
+ *
+ * Going back costs a replay from the start; that replay passes through the
+ * BACK_WINDOW steps before the target anyway, so their views are read on
+ * the way and kept (plain data): the next BACK_WINDOW steps back cost no
+ * replay. The cache belongs to the timeline and to the view options.
  */
 import type { Kernel } from '../kernel/kernel.js';
 import type { ScenarioSession } from '../scenario/run.js';
@@ -39,21 +44,56 @@ function nsHandle(k: Kernel, id: number): number | null {
   return ns ? ns.handle : null;
 }
 
-function read(k: Kernel, session: ScenarioSession, nsId: number): { snap: Snapshot; alloc: AllocatorState | null } {
-  const h = nsHandle(k, nsId);
-  return { snap: snapshot(k, session), alloc: h === null ? null : allocatorState(k.core, h) };
+interface Reading {
+  snap: Snapshot;
+  alloc: AllocatorState | null;
+  sp: StructPidView | null;
 }
+
+function read(k: Kernel, session: ScenarioSession, opts: ViewOptions): Reading {
+  const h = nsHandle(k, opts.ns ?? 0);
+  return {
+    snap: snapshot(k, session),
+    alloc: h === null ? null : allocatorState(k.core, h),
+    sp: opts.task ? structPid(k, session, opts.task) : null,
+  };
+}
+
+/** Steps back whose views a replay keeps. */
+export const BACK_WINDOW = 64;
+
+const caches = new WeakMap<Timeline, { key: string; views: Map<number, ExplorerView> }>();
 
 export async function viewAt(tl: Timeline, at: number, opts: ViewOptions = {}): Promise<ExplorerView> {
   at = Math.max(0, Math.min(tl.length, Math.floor(at)));
-  const nsId = opts.ns ?? 0;
-  let before: { snap: Snapshot; alloc: AllocatorState | null } | null = null;
+  const key = `${opts.ns ?? 0}|${opts.task ?? ''}`;
+  let cache = caches.get(tl);
+  if (!cache || cache.key !== key) {
+    cache = { key, views: new Map() };
+    caches.set(tl, cache);
+  }
+  const hit = cache.views.get(at);
+  if (hit) return hit;
+  const readings = new Map<number, Reading>();
+  const replay = at > 0 && at - 1 < tl.position;
   if (at > 0) {
-    const live = await tl.seek(at - 1);
-    before = read(live.kernel, live.session, nsId);
+    const from = replay ? Math.max(0, at - 1 - BACK_WINDOW) : at - 1;
+    const live = await tl.seek(at - 1, { from, fn: (l) => readings.set(l.at, read(l.kernel, l.session, opts)) });
+    readings.set(at - 1, read(live.kernel, live.session, opts));
   }
   const live = await tl.seek(at);
-  const after = read(live.kernel, live.session, nsId);
+  readings.set(at, read(live.kernel, live.session, opts));
+  if (cache.views.size > 4 * BACK_WINDOW) cache.views.clear();
+  for (const [pos, r] of readings) {
+    const prev = readings.get(pos - 1);
+    if (pos > 0 && !prev) continue;
+    cache.views.set(pos, makeView(tl, pos, prev ?? null, r, opts));
+  }
+  return cache.views.get(at) as ExplorerView;
+}
+
+function makeView(tl: Timeline, at: number, before: Reading | null, after: Reading, opts: ViewOptions): ExplorerView {
+  const nsId = opts.ns ?? 0;
   const changes: Changes = before
     ? { ...diffSnapshots(before.snap, after.snap), ...diffAllocator(before.alloc, after.alloc) }
     : { newTasks: [], goneTasks: [], stateChanged: [], cells: [], nsproxy: [], newNamespaces: [], goneNamespaces: [], changedNamespaces: [], bitsTaken: [], bitsFreed: [] };
@@ -65,7 +105,7 @@ export async function viewAt(tl: Timeline, at: number, opts: ViewOptions = {}): 
     nsId,
     allocator: after.alloc,
     changes,
-    structPid: opts.task ? structPid(live.kernel, live.session, opts.task) : null,
+    structPid: after.sp,
     counters: step ? step.total : tl.start,
   };
 }
