@@ -275,10 +275,9 @@ describe('the explorer, from its static build (Chromium)', () => {
   it('at 360 px wide nothing overflows horizontally, in every view and allocator', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
     for (const allocator of ['pidmap', 'idr', 'hbm'] as const) {
+      // A new hash on the open page: the page follows it (hashchange).
       await page.goto(site.url + encodeHash({ source: TEARDOWN, at: 5, core: 'wasm', allocator, ns: 6, task: 'd' }));
-      await page.reload();
-      await waitReady(page);
-      expect(await page.textContent('#status')).toContain(allocator);
+      await page.waitForFunction((a) => document.body.dataset.state === 'ready' && (document.getElementById('status')?.textContent ?? '').includes(a), allocator);
       const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: window.innerWidth }));
       expect(widths.doc, allocator).toBeLessThanOrEqual(widths.view);
       expect(widths.body, allocator).toBeLessThanOrEqual(widths.view);

@@ -108,11 +108,13 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
   // The hash is written once the steps settle: replaceState with a long
   // scenario in it costs tens of milliseconds, too much for every key press.
   let urlTimer: ReturnType<typeof setTimeout> | null = null;
+  let written = '';
   function scheduleUrl(): void {
     if (urlTimer !== null) clearTimeout(urlTimer);
     urlTimer = setTimeout(() => {
       urlTimer = null;
-      history.replaceState(null, '', encodeHash({ source: ch.source, at: ch.at, core: ch.core, allocator: ch.allocator, ns: ch.ns, task: ch.task }));
+      written = encodeHash({ source: ch.source, at: ch.at, core: ch.core, allocator: ch.allocator, ns: ch.ns, task: ch.task });
+      history.replaceState(null, '', written);
       document.body.dataset.url = 'saved';
     }, 250);
     document.body.dataset.url = 'pending';
@@ -205,6 +207,21 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
   });
   src.addEventListener('input', () => { exSel.value = ''; renderGutter(); });
   src.addEventListener('scroll', () => { if (gut) gut.el.scrollTop = src.scrollTop; });
+  // A link to another view of this page (or a hash typed in the address bar): show it.
+  window.addEventListener('hashchange', () => {
+    if (location.hash === written) return;
+    if (urlTimer !== null) clearTimeout(urlTimer);
+    urlTimer = null;
+    const u = decodeHash(location.hash);
+    if (u.source !== null) src.value = u.source;
+    if (u.core) coreSel.value = ch.core = u.core;
+    if (u.allocator) allocSel.value = ch.allocator = u.allocator;
+    ch.at = u.at ?? Number.MAX_SAFE_INTEGER;
+    ch.ns = u.ns ?? 0;
+    ch.task = u.task;
+    exSel.value = EXAMPLES.find((e) => e.source === src.value)?.id ?? '';
+    void load();
+  });
   document.addEventListener('keydown', (e) => {
     const tag = (e.target as HTMLElement | null)?.tagName;
     if (tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && (e.target as HTMLInputElement).type !== 'range') || e.altKey || e.ctrlKey || e.metaKey) return;
