@@ -106,7 +106,7 @@ export function allocatorPanel(view: ExplorerView, win: BitWindow, onWindow: (w:
       h('span', { class: 'sw took' }), 'taken by this step ', h('span', { class: 'sw freed' }), 'freed by this step ',
       h('span', { class: 'sw cursor' }), 'cursor ', h('span', { class: 'sw over' }), '≥ pid_max'),
     h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'work-table' },
-      h('caption', {}, 'The core\'s work counters (layout.ts STAT_*)'),
+      h('caption', {}, 'The core\'s work counters, all namespaces together (layout.ts STAT_*): this step and since the start'),
       h('thead', {}, h('tr', {}, ['', 'alloc_pid', 'free_pid', 'words scanned', 'touched', 'made', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, counterRow('this step', step, unit[a.kind]), counterRow('total', view.counters, unit[a.kind])))),
     a.kind !== 'idr' ? h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'pages-table' },

@@ -19,6 +19,17 @@ import { nsproxyArrows, nsproxyTable } from './nsproxy-view.js';
 import { nsLabel, pidTable, structPidPanel } from './pid-table.js';
 import { Gutter, StepsList } from './steps-view.js';
 
+/**
+ * Scroll `box` (only it, never the page) so that `item` is visible, when
+ * `box` is a scroll container (the wide layout's left column).
+ */
+function keepInView(box: HTMLElement, item: HTMLElement | null): void {
+  if (item === null || box.scrollHeight <= box.clientHeight || getComputedStyle(box).overflowY === 'visible') return;
+  const top = item.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop;
+  if (top < box.scrollTop) box.scrollTop = top - 8;
+  else if (top + item.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = top + item.offsetHeight - box.clientHeight + 8;
+}
+
 export interface ExplorerOptions {
   makeCore(core: CoreName, allocator: AllocatorName): Promise<PidCore>;
 }
@@ -91,7 +102,7 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
       fill(byId('steps-box'), steps.el);
     }
     steps.setAt(view.at);
-    byId('steps-box').querySelector('[aria-current]')?.scrollIntoView({ block: 'nearest' });
+    keepInView(byId('left'), byId('steps-box').querySelector<HTMLElement>('[aria-current]'));
     gut?.setLine(view.step ? view.step.line : null);
     fill(byId('pid-view'), pidTable(view, ch.task, (name) => { ch.task = ch.task === name ? null : name; void show(); }), structPidPanel(view.structPid, ch.task));
     fill(byId('nsproxy-view'), nsproxyArrows(view), nsproxyTable(view));
