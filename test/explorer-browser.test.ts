@@ -197,6 +197,13 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(await page.getAttribute('#check-CLONE_THREAD_PIDNS', 'class')).toBe('fired');
     expect(await page.locator('#nsproxy-table tr.straddles').getAttribute('data-task')).toBe('init');
     expect(await page.locator('#nsproxy-svg .arrow.straddles').getAttribute('data-arrow')).toBe('init children 6');
+    // alloc_pid of step 2 (b): deepest level first.
+    await page.click('#steps li[data-step="2"] .step-btn');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '2');
+    expect(await page.$$eval('#walk ol.walk li', (ls) => ls.map((l) => l.textContent))).toEqual([
+      'pidns#6 (level 1): search from the cursor 1 (never allocated: from 1) → took 1; cursor now 2',
+      'pidns#0 (level 0): search from the cursor 3 → took 3; cursor now 4',
+    ]);
     // struct pid of b, from the URL's task: level 1, two numbers, the pid_2 cache.
     const sp = await page.textContent('#struct-pid');
     expect(sp).toContain('"pid_2" cache');

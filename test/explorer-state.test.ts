@@ -220,3 +220,24 @@ describe('explorer examples and URL', () => {
     expect(decodeHash('')).toEqual({ source: null, at: null, core: null, allocator: null, ns: null, task: null });
   });
 });
+
+describe('explorer: alloc_pid of a step, deepest level first', () => {
+  it('shows each level\'s search start and number, set_tid, and the undo of a failed alloc_pid', async () => {
+    const seed = await Timeline.create(SEED, () => TS.make());
+    const v2 = await viewAt(seed, 2);
+    expect(v2.allocs).toEqual([{ task: 'b', levels: [
+      { level: 1, ns: 6, cursorBefore: 0, took: 1, cursorAfter: 2, how: 'search' },
+      { level: 0, ns: 0, cursorBefore: 3, took: 3, cursorAfter: 4, how: 'search' },
+    ] }]);
+    const setTid = await Timeline.create(EXAMPLES[3].source, () => TS.make());
+    const m = await viewAt(setTid, 2);
+    expect(m.step?.text).toBe('m = clone3 n 0 set_tid=100,50');
+    expect(m.allocs[0].levels.map((l) => [l.ns, l.took, l.how])).toEqual([[6, 100, 'set_tid'], [0, 50, 'set_tid']]);
+    const dead = await Timeline.create('a = clone init NEWPID\nsetns init a pid\nexit a 0\nx = fork init\n', () => TS.make());
+    const x = await viewAt(dead, 4);
+    expect(x.step?.errno).toBe('ENOMEM');
+    expect(x.allocs).toEqual([]);
+    expect(x.changes.bitsTaken).toEqual([]);
+    expect(x.undone).toEqual([{ ns: 6, level: 1, from: 2, to: 3 }, { ns: 0, level: 0, from: 3, to: 4 }]);
+  });
+});

@@ -13,6 +13,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { ScenarioSession } from '../scenario/run.js';
 import { allocatorState, type AllocatorState } from './allocator-view.js';
 import { diffAllocator, diffSnapshots, type Changes } from './diff.js';
+import { allocWalks, undoneCursors, type AllocWalk, type UndoneCursor } from './alloc-walk.js';
 import { snapshot, structPid, type Snapshot, type StructPidView } from './snapshot.js';
 import type { Step, Timeline, WorkCounters } from './timeline.js';
 
@@ -30,6 +31,10 @@ export interface ExplorerView {
   structPid: StructPidView | null;
   /** The core's work counters after the step. */
   counters: WorkCounters;
+  /** alloc_pid of each task the step made, deepest level first. */
+  allocs: AllocWalk[];
+  /** A failed step's cursors that moved with no number kept (alloc_pid's undo). */
+  undone: UndoneCursor[];
 }
 
 export interface ViewOptions {
@@ -106,6 +111,8 @@ function makeView(tl: Timeline, at: number, before: Reading | null, after: Readi
     allocator: after.alloc,
     changes,
     structPid: after.sp,
+    allocs: before ? allocWalks(before.snap, after.snap, changes.newTasks) : [],
+    undone: before && step?.errno ? undoneCursors(before.snap, after.snap) : [],
     counters: step ? step.total : tl.start,
   };
 }

@@ -13,6 +13,7 @@ import { Timeline } from '../timeline.js';
 import { decodeHash, encodeHash } from '../url.js';
 import { viewAt, type ExplorerView } from '../view.js';
 import { allocatorPanel, type BitWindow } from './allocator-panel.js';
+import { allocWalkView } from './alloc-walk-view.js';
 import { byId, fill, h } from './dom.js';
 import { glossaryPanel } from './glossary-panel.js';
 import { nsproxyArrows, nsproxyTable } from './nsproxy-view.js';
@@ -106,6 +107,7 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     gut?.setLine(view.step ? view.step.line : null);
     fill(byId('pid-view'), pidTable(view, ch.task, (name) => { ch.task = ch.task === name ? null : name; void show(); }), structPidPanel(view.structPid, ch.task));
     fill(byId('nsproxy-view'), nsproxyArrows(view), nsproxyTable(view));
+    fill(byId('walk-view'), allocWalkView(view));
     const ids = view.snapshot.namespaces.map((n) => n.id);
     fill(nsSel, view.snapshot.namespaces.map((n) => h('option', { value: n.id, selected: n.id === ch.ns }, nsLabel(n.id, n.level))),
       ids.includes(ch.ns) ? null : h('option', { value: ch.ns, selected: true }, `pidns#${ch.ns} (gone)`));
