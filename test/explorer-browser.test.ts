@@ -23,6 +23,7 @@ import { Timeline } from '../src/explorer/timeline.js';
 import { encodeHash } from '../src/explorer/url.js';
 import { TASK_DEAD, type Task } from '../src/kernel/objects.js';
 import type { AllocatorName, AllocatorProbe, PidCore } from '../src/core/types.js';
+import { STAT_ALLOCS, STAT_FREES, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/core/layout.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,6 +36,8 @@ interface Expected {
   cursor: number | null;
   arrows: string[];
   changedCells: string[];
+  /** The core's work counters in total: alloc_pid, free_pid, words scanned, touched, made. */
+  counters: number[];
 }
 
 /** What the page must show after each step, from the WASM core in Node (its own calls, not the explorer's readers). */
@@ -74,7 +77,10 @@ async function expectedSteps(source: string, nsId: number, allocator: AllocatorN
     const ns = nss.find((n) => n.serial === nsId);
     let bits = '';
     if (ns) for (let nr = 0; nr < 256; nr++) bits += core.alloc_busy(ns.handle, nr) ? '1' : '0';
-    out.push({ table, bits: bits.replace(/0+$/, ''), cursor: ns ? core.ns_last_pid(ns.handle) + 1 : null, arrows: arrows.sort(), changedCells: changedCells.sort() });
+    const f = core.f64();
+    const st = core.statsPtr >> 3;
+    const counters = [STAT_ALLOCS, STAT_FREES, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED].map((i) => f[st + i]);
+    out.push({ table, bits: bits.replace(/0+$/, ''), cursor: ns ? core.ns_last_pid(ns.handle) + 1 : null, arrows: arrows.sort(), changedCells: changedCells.sort(), counters });
     prev = table;
     prevNs = nss.map((n) => n.serial);
   }
@@ -95,6 +101,8 @@ async function shown(page: Page): Promise<Expected & { at: number }> {
     const changedCells = [...document.querySelectorAll('#pid-table td.changed')].map((td) => `${(td.parentElement as HTMLElement).dataset.task}:${(td as HTMLElement).dataset.ns}`);
     const canvas = document.getElementById('bitmap') as HTMLCanvasElement | null;
     const cursor = document.getElementById('alloc-cursor')?.textContent ?? null;
+    const total = document.querySelectorAll('#work-table tbody tr')[1];
+    const counters = total ? ['allocs', 'frees', 'words', 'touched', 'made'].map((c) => Number(total.querySelector(`[data-counter=${c}]`)?.textContent)) : [];
     return {
       at: Number((document.getElementById('step') as HTMLInputElement).value),
       table,
@@ -102,6 +110,7 @@ async function shown(page: Page): Promise<Expected & { at: number }> {
       cursor: cursor === null ? null : Number(cursor.replace('cursor ', '')),
       arrows: [...document.querySelectorAll('#nsproxy-svg [data-arrow]')].map((a) => a.getAttribute('data-arrow') ?? '').sort(),
       changedCells: changedCells.sort(),
+      counters,
     };
   });
 }
@@ -168,6 +177,7 @@ describe('the explorer, from its static build (Chromium)', () => {
       } else {
         expect(got.bits, `step ${at}`).toBe(w.bits);
         expect(got.cursor, `step ${at}`).toBe(w.cursor);
+        expect(got.counters, `step ${at}`).toEqual(w.counters);
       }
     }
     // Back to the start with Home, then End: replays give the same views.
@@ -238,6 +248,19 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(await other.locator('#hbm-levels').count()).toBe(1);
     await other.close();
 
+    // Play animates from the start; pause stops it.
+    await page.click('#first');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '0');
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('true');
+    await page.waitForFunction(() => Number((document.getElementById('step') as HTMLInputElement).value) >= 2, null, { timeout: 20_000 });
+    await page.click('#play');
+    expect(await page.getAttribute('#play', 'aria-pressed')).toBe('false');
+    await waitReady(page);
+    const paused = await page.evaluate(() => (document.getElementById('step') as HTMLInputElement).value);
+    await page.waitForTimeout(2000);
+    expect(await page.evaluate(() => (document.getElementById('step') as HTMLInputElement).value)).toBe(paused);
+
     await page.fill('#src', 'a = fork init\nb = frok a\n');
     await page.click('#run');
     await page.waitForFunction(() => document.getElementById('error')?.textContent !== '');
@@ -264,6 +287,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     await waitReady(page);
     await page.locator('#next').focus();
     const times: Record<string, number[]> = { back: [], forward: [] };
+    const own: Record<string, string[]> = { back: [], forward: [] };
     for (const [key, dir] of [['back', 'ArrowLeft'], ['forward', 'ArrowRight']] as const) {
       for (let i = 0; i < 4; i++) {
         const want = key === 'back' ? 9_999 - i : 9_997 + i;
@@ -271,10 +295,10 @@ describe('the explorer, from its static build (Chromium)', () => {
         await page.keyboard.press(dir);
         await page.waitForFunction((n) => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === String(n), want);
         times[key].push(Date.now() - t0);
+        own[key].push(await page.evaluate(() => document.getElementById('status')?.dataset.ms ?? '?'));
       }
     }
-    const ms = await page.evaluate(() => Number(document.getElementById('status')?.dataset.ms));
-    console.log(`explorer page, 10,000 statements (WASM, pidmap): step back ${times.back.join(', ')} ms, step forward ${times.forward.join(', ')} ms (key press to painted view); last view made in ${ms} ms`);
+    console.log(`explorer page, 10,000 statements (WASM, pidmap): the page's own time per step (view + drawing): back ${own.back.join(', ')} ms, forward ${own.forward.join(', ')} ms; key press to painted view as the test sees it: back ${times.back.join(', ')} ms, forward ${times.forward.join(', ')} ms`);
     expect(await page.textContent('#step-label')).toContain('Step 10000 of 10000');
     await page.close();
   });
