@@ -222,6 +222,17 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(await page.locator('#pid-table caption').count()).toBe(1);
     expect(await page.locator('#pid-table th[scope=col]').count()).toBe(3);
     expect(await page.locator('#pid-table th[scope=row]').count()).toBe(3);
+    // Another namespace's allocator, chosen in the page; the window moves and zooms.
+    await page.selectOption('#ns-choice', '6');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('alloc')?.textContent ?? '').startsWith('pidns#6'));
+    expect(await page.textContent('#alloc-taken')).toBe('0–1');
+    await page.click('#bits-next');
+    await page.waitForFunction(() => document.getElementById('bits-range')?.textContent === 'numbers 256–511');
+    expect(await page.getAttribute('#bitmap', 'data-bits')).toBe('');
+    await page.selectOption('#bit-window', '32768');
+    await page.waitForFunction(() => document.getElementById('bits-range')?.textContent === 'numbers 0–32767');
+    expect(await page.getAttribute('#bitmap', 'width')).toBe('512');
+    expect(await page.getAttribute('#bitmap', 'height')).toBe('256');
     // A click on another task shows its struct pid; the URL keeps the choice.
     await page.click('#pid-table tr[data-task=a] .task-btn');
     await page.waitForFunction(() => document.getElementById('struct-pid')?.textContent?.includes('struct pid of a') ?? false);

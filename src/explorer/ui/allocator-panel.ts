@@ -5,7 +5,7 @@
  * and last_pid, nr_free per page, the IDR tree with its free marks, hbm's
  * summary levels, and the core's work counters for the step and in total.
  */
-import { BITS_PER_PAGE } from '../../core/layout.js';
+import { BITS_PER_PAGE, PID_MAX_LIMIT } from '../../core/layout.js';
 import { formatRanges, type AllocatorState, type IdrNodeView } from '../allocator-view.js';
 import type { ExplorerView } from '../view.js';
 import type { WorkCounters } from '../timeline.js';
@@ -60,6 +60,39 @@ function drawBits(a: AllocatorState, win: BitWindow, view: ExplorerView): HTMLCa
   return canvas;
 }
 
+/**
+ * All PIDMAP_ENTRIES (128) pages of the 4194304-number space in one strip:
+ * a page's shade is how full it is, a missing page is blank, the shown one
+ * is outlined; a click shows that page. (The page list beside the bitmap is
+ * the keyboard's way to the same choice.)
+ */
+function pageStrip(a: AllocatorState, win: BitWindow, onWindow: (w: BitWindow) => void): HTMLCanvasElement {
+  const n = Math.ceil(PID_MAX_LIMIT / BITS_PER_PAGE);
+  const cell = 4;
+  const canvas = h('canvas', { id: 'page-strip', width: n * cell, height: 14, role: 'img', 'aria-label': `${a.pages.filter((p) => p.present).length} of ${n} pages present; the page list names them` });
+  const ctx = canvas.getContext('2d');
+  const byIndex = new Map(a.pages.map((p) => [p.index, p]));
+  const shown = Math.floor(win.start / BITS_PER_PAGE);
+  if (ctx) {
+    for (let i = 0; i < n; i++) {
+      const p = byIndex.get(i);
+      const full = p ? (BITS_PER_PAGE - p.nrFree) / BITS_PER_PAGE : 0;
+      ctx.fillStyle = i * BITS_PER_PAGE >= a.pidMax ? '#d9d9de' : !p || !p.present ? '#f4f4f7' : `rgba(51, 65, 92, ${0.25 + 0.75 * full})`;
+      ctx.fillRect(i * cell, 2, cell - 1, 10);
+      if (i === shown) {
+        ctx.strokeStyle = '#f58518';
+        ctx.strokeRect(i * cell + 0.5, 0.5, cell - 1, 13);
+      }
+    }
+  }
+  canvas.addEventListener('click', (e) => {
+    const r = canvas.getBoundingClientRect();
+    const i = Math.floor(((e.clientX - r.left) / r.width) * n);
+    if (i >= 0 && i < n) onWindow({ size: win.size, start: i * BITS_PER_PAGE });
+  });
+  return canvas;
+}
+
 function counterRow(label: string, c: WorkCounters, unit: string): HTMLElement {
   return h('tr', {}, h('th', { scope: 'row' }, label),
     h('td', { 'data-counter': 'allocs' }, c.allocs), h('td', { 'data-counter': 'frees' }, c.frees),
@@ -81,7 +114,7 @@ export function allocatorPanel(view: ExplorerView, win: BitWindow, onWindow: (w:
   const unit = { pidmap: 'pages', idr: 'nodes', hbm: 'blocks' };
   if (a === null) return h('p', { class: 'dim', id: 'alloc-none' }, `pidns#${view.nsId} does not exist at this step.`);
   const step = view.step?.work ?? { allocs: 0, frees: 0, wordsScanned: 0, pagesTouched: 0, pagesAllocated: 0 };
-  const pageOptions = a.pages.length ? a.pages.map((p) => p.index) : [0];
+  const pageOptions = [...new Set([...a.pages.map((p) => p.index), Math.floor(win.start / BITS_PER_PAGE)])].sort((x, y) => x - y);
   const page = Math.floor(win.start / BITS_PER_PAGE);
   const usable = [256, 4096, 32768].map((size) => h('option', { value: size, selected: size === win.size }, size === 32768 ? 'a whole page (32768)' : `${size} numbers`));
   return h('div', { id: 'alloc' },
@@ -99,7 +132,11 @@ export function allocatorPanel(view: ExplorerView, win: BitWindow, onWindow: (w:
       h('label', {}, ' of page ', h('select', { id: 'bit-page', onchange: (e: Event) => {
         onWindow({ size: win.size, start: Number((e.target as HTMLSelectElement).value) * BITS_PER_PAGE });
       } }, pageOptions.map((p) => h('option', { value: p, selected: p === page }, `${p} (${p * BITS_PER_PAGE}–${(p + 1) * BITS_PER_PAGE - 1})`)))),
-      win.size < BITS_PER_PAGE ? h('span', { class: 'dim' }, ` numbers ${win.start}–${win.start + win.size - 1}`) : null),
+      h('button', { type: 'button', id: 'bits-prev', 'aria-label': 'previous numbers', disabled: win.start === 0, onclick: () => onWindow({ size: win.size, start: Math.max(0, win.start - win.size) }) }, '‹'),
+      h('span', { class: 'dim', id: 'bits-range' }, `numbers ${win.start}–${win.start + win.size - 1}`),
+      h('button', { type: 'button', id: 'bits-next', 'aria-label': 'next numbers', disabled: win.start + win.size >= PID_MAX_LIMIT, onclick: () => onWindow({ size: win.size, start: Math.min(PID_MAX_LIMIT - win.size, win.start + win.size) }) }, '›')),
+    h('p', { class: 'legend' }, 'the whole space, 128 pages of 32768 (click one to show it):'),
+    pageStrip(a, win, onWindow),
     drawBits(a, win, view),
     h('p', { class: 'legend' },
       h('span', { class: 'sw taken' }), 'taken ', h('span', { class: 'sw free' }), 'free ',
