@@ -14,8 +14,11 @@ const ROW = 30;
 export function nsproxyArrows(view: ExplorerView): SVGElement {
   const { tasks, namespaces } = view.snapshot;
   const changed = new Set(view.changes.nsproxy);
-  const nsY = new Map(namespaces.map((ns, i) => [ns.id, 14 + i * ROW * Math.max(1, tasks.length / Math.max(1, namespaces.length))]));
-  const height = Math.max(tasks.length, namespaces.length * Math.max(1, tasks.length / Math.max(1, namespaces.length))) * ROW + 10;
+  // Tasks one a row on the left; namespaces spread over the same height on the right.
+  const rows = Math.max(tasks.length, namespaces.length, 1);
+  const height = rows * ROW + 10;
+  const gap = namespaces.length > 1 ? ((rows - 1) * ROW) / (namespaces.length - 1) : 0;
+  const nsY = new Map(namespaces.map((ns, i) => [ns.id, 14 + i * gap]));
   const arrows: SVGElement[] = [];
   tasks.forEach((t, i) => {
     const y = 14 + i * ROW;
