@@ -309,8 +309,20 @@ describe('the explorer, from its static build (Chromium)', () => {
         own[key].push(await page.evaluate(() => document.getElementById('status')?.dataset.ms ?? '?'));
       }
     }
-    console.log(`explorer page, 10,000 statements (WASM, pidmap): the page's own time per step (view + drawing): back ${own.back.join(', ')} ms, forward ${own.forward.join(', ')} ms; key press to painted view as the test sees it: back ${times.back.join(', ')} ms, forward ${times.forward.join(', ')} ms`);
     expect(await page.textContent('#step-label')).toContain('Step 10000 of 10000');
+    // A jump back far outside the kept views: one replay from the start.
+    await page.evaluate(() => {
+      const s = document.getElementById('step') as HTMLInputElement;
+      s.value = '5000';
+      s.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '5000');
+    const jump = await page.evaluate(() => document.getElementById('status')?.dataset.ms ?? '?');
+    console.log(`explorer page, 10,000 statements (WASM, pidmap): the page's own time per step (view + drawing): back ${own.back.join(', ')} ms, forward ${own.forward.join(', ')} ms; a jump back to step 5000 (a replay) ${jump} ms; key press to painted view as the test sees it: back ${times.back.join(', ')} ms, forward ${times.forward.join(', ')} ms`);
+    expect(await page.textContent('#step-label')).toContain('Step 5000 of 10000');
+    // The statement list shows a window around the step, not 10,000 items.
+    expect(await page.locator('#steps li.step').count()).toBeLessThanOrEqual(201);
+    expect(await page.getAttribute('#steps li[aria-current]', 'data-step')).toBe('5000');
     await page.close();
   });
 

@@ -11,21 +11,44 @@ import type { Timeline } from '../timeline.js';
 import { h } from './dom.js';
 
 /**
- * The list is built once per timeline; moving to another step only changes
- * the items between the old and the new step (a step of ±1 touches two), so
- * a 10,000-statement scenario steps as fast as a short one.
+ * The list shows a window of WINDOW steps around the current one (items are
+ * made on first use and kept): moving by a step touches two items, a jump
+ * re-renders at most the window, so a 10,000-statement scenario steps as
+ * fast as a short one. Buttons at both ends move the window.
  */
 export class StepsList {
+  static readonly WINDOW = 200;
   readonly el: HTMLOListElement;
-  private readonly items: HTMLLIElement[];
+  private readonly items: (HTMLLIElement | undefined)[];
+  private readonly tl: Timeline;
+  private readonly onSeek: (at: number) => void;
+  private readonly error: HTMLLIElement | null;
   private at = -1;
+  private lo = 0;
+  private hi = -1;
 
   constructor(tl: Timeline, onSeek: (at: number) => void) {
-    const start = h('li', { class: 'step', 'data-step': 0 },
-      h('button', { type: 'button', class: 'step-btn', onclick: () => onSeek(0) }, h('span', { class: 'ln' }, '0'), 'start: init alone, pid 1 of pidns#0'));
-    this.items = [start, ...tl.steps.map((st) => {
+    this.tl = tl;
+    this.onSeek = onSeek;
+    this.items = new Array<HTMLLIElement | undefined>(tl.steps.length + 1);
+    this.error = tl.error
+      ? h('li', { class: 'step scenario-error' }, h('span', { class: 'ln' }, `${tl.error.line}`), ` scenario error: ${tl.error.message} (the statements above ran; nothing after this line)`)
+      : null;
+    this.el = h('ol', { id: 'steps', class: 'steps' });
+  }
+
+  private item(i: number): HTMLLIElement {
+    const have = this.items[i];
+    if (have) return have;
+    const onSeek = this.onSeek;
+    let li: HTMLLIElement;
+    if (i === 0) {
+      li = h('li', { class: 'step', 'data-step': 0 },
+        h('button', { type: 'button', class: 'step-btn', onclick: () => onSeek(0) }, h('span', { class: 'ln' }, '0'), 'start: init alone, pid 1 of pidns#0'));
+    } else {
+      const st = this.tl.steps[i - 1];
       const key = checkOf(st.why);
-      return h('li', { class: `step${st.errno ? ' fail' : ''}`, 'data-step': st.index },
+      li = h('li', { class: `step${st.errno ? ' fail' : ''}`, 'data-step': st.index },
         h('button', { type: 'button', class: 'step-btn', onclick: () => onSeek(st.index) },
           h('span', { class: 'ln' }, `${st.line}`),
           h('code', {}, st.text), ' ', h('span', { class: 'res' }, `→ ${st.result}`)),
@@ -35,26 +58,51 @@ export class StepsList {
         st.work.allocs + st.work.frees > 0
           ? h('div', { class: 'work' }, `allocator: ${st.work.allocs} alloc_pid, ${st.work.frees} free_pid, ${st.work.wordsScanned} words scanned, ${st.work.pagesTouched} touched, ${st.work.pagesAllocated} made`)
           : null);
-    })];
-    const error = tl.error
-      ? h('li', { class: 'step scenario-error' }, h('span', { class: 'ln' }, `${tl.error.line}`), ` scenario error: ${tl.error.message} (the statements above ran; nothing after this line)`)
+    }
+    this.items[i] = li;
+    return li;
+  }
+
+  private mark(i: number): void {
+    const li = this.item(i);
+    li.classList.toggle('current', i === this.at);
+    li.classList.toggle('past', i < this.at);
+    li.classList.toggle('future', i > this.at);
+    if (i === this.at) li.setAttribute('aria-current', 'step');
+    else li.removeAttribute('aria-current');
+  }
+
+  /** Show steps [lo, hi] (clamped), with buttons to the hidden ones. */
+  private render(lo: number, hi: number): void {
+    const last = this.items.length - 1;
+    this.lo = Math.max(0, lo);
+    this.hi = Math.min(last, hi);
+    const shown: HTMLLIElement[] = [];
+    for (let i = this.lo; i <= this.hi; i++) {
+      this.mark(i);
+      shown.push(this.item(i));
+    }
+    const half = StepsList.WINDOW >> 1;
+    const before = this.lo > 0
+      ? h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => this.render(this.lo - half, this.hi - half) }, `↑ ${this.lo} earlier steps`))
       : null;
-    this.el = h('ol', { id: 'steps', class: 'steps' }, this.items, error);
+    const after = this.hi < last
+      ? h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => this.render(this.lo + half, this.hi + half) }, `↓ ${last - this.hi} later steps`))
+      : null;
+    this.el.replaceChildren(...[before, ...shown, after, this.hi === last ? this.error : null].filter((x): x is HTMLLIElement => x !== null));
   }
 
   /** Mark step `at` current, those before past, those after future. */
   setAt(at: number): void {
-    const from = this.at < 0 ? 0 : Math.min(this.at, at);
-    const to = this.at < 0 ? this.items.length - 1 : Math.max(this.at, at);
-    for (let i = from; i <= to && i < this.items.length; i++) {
-      const li = this.items[i];
-      li.classList.toggle('current', i === at);
-      li.classList.toggle('past', i < at);
-      li.classList.toggle('future', i > at);
-      if (i === at) li.setAttribute('aria-current', 'step');
-      else li.removeAttribute('aria-current');
-    }
+    const old = this.at;
     this.at = at;
+    const margin = 10;
+    if (old < 0 || at < this.lo + (this.lo > 0 ? margin : 0) || at > this.hi - (this.hi < this.items.length - 1 ? margin : 0)) {
+      const half = StepsList.WINDOW >> 1;
+      this.render(at - half, at + half);
+      return;
+    }
+    for (let i = Math.min(old, at); i <= Math.max(old, at); i++) this.mark(i);
   }
 }
 
