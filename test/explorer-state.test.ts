@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { coreVariants, type CoreVariant } from './helpers/cores.js';
 import { Timeline, readCounters } from '../src/explorer/timeline.js';
 import { BACK_WINDOW, viewAt, type ExplorerView } from '../src/explorer/view.js';
-import { rangeNumbers } from '../src/explorer/allocator-view.js';
+import { busyReader, rangeNumbers } from '../src/explorer/allocator-view.js';
 import { WHY } from '../src/kernel/why.js';
 import type { AllocatorProbe, PidCore } from '../src/core/types.js';
 import { EXAMPLES } from '../src/explorer/examples.js';
@@ -239,5 +239,31 @@ describe('explorer: alloc_pid of a step, deepest level first', () => {
     expect(x.allocs).toEqual([]);
     expect(x.changes.bitsTaken).toEqual([]);
     expect(x.undone).toEqual([{ ns: 6, level: 1, from: 2, to: 3 }, { ns: 0, level: 0, from: 3, to: 4 }]);
+  });
+});
+
+describe.each(coreVariants)('explorer allocator reading far into the space on $name', (v) => {
+  it('pages beyond the first, high numbers and a tall IDR read as the core says', async () => {
+    const src = 'lastpid init 40000\na = fork init\nlastpid init 4000000\nb = fork init\nc = fork init\nexit a 0\nwait init\n';
+    const tl = await Timeline.create(src, () => v.make());
+    expect(tl.steps.map((s) => s.result)).toEqual(['ok', '40001', 'ok', '4000001', '4000002', 'ok', '40001 exited 0']);
+    for (let at = 0; at <= tl.length; at++) {
+      const view = await viewAt(tl, at);
+      const live = await tl.seek(at);
+      const core = live.kernel.core as PidCore & AllocatorProbe;
+      const h = live.kernel.rootNs.handle;
+      const a = view.allocator;
+      if (!a) throw new Error('no allocator');
+      const taken = new Set(rangeNumbers(a.taken));
+      for (const base of [0, 32768, 40000, 3999990, 4194300]) {
+        for (let nr = base; nr < Math.min(base + 20, 4194304); nr++) expect(taken.has(nr), `${v.name} step ${at} nr ${nr}`).toBe(core.alloc_busy(h, nr));
+      }
+      const busy = busyReader(core, h);
+      for (const nr of [0, 1, 40001, 4000001, 4000002, 4000003]) expect(busy(nr)).toBe(core.alloc_busy(h, nr));
+    }
+    const end = await viewAt(tl, tl.length);
+    expect(end.allocator?.taken).toEqual([v.allocator === 'idr' ? [1, 1] : [0, 1], [4000001, 4000002]]); // the IDR never holds 0
+    if (v.allocator === 'idr') expect(end.allocator?.idr?.shift).toBe(18);
+    else expect(end.allocator?.pages.filter((p) => p.present).map((p) => p.index)).toEqual([0, 1, 122]);
   });
 });
