@@ -9,7 +9,7 @@
  * then the URL, the error line, other cores and allocators, and a 360 px
  * wide run where nothing overflows.
  *
- * Needs /usr/bin/chromium and build/release.wasm (npm run build:wasm).
+ * Needs /usr/bin/chromium and the embedded WASM core (npm run build:wasm).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +122,7 @@ describe('the explorer, from its static build (Chromium)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set PIDNS_CHROMIUM)`);
-    if (!existsSync(path.join(ROOT, 'build/release.wasm'))) throw new Error('build/release.wasm is missing: run npm run build:wasm');
+    if (!existsSync(path.join(ROOT, 'src/core/wasm-embedded.ts'))) throw new Error('src/core/wasm-embedded.ts is missing: run npm run build:wasm');
     outDir = mkdtempSync(path.join(tmpdir(), 'pidns-site-'));
     await build({ configFile: path.join(ROOT, 'vite.site.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
     site = await serveStatic(outDir, '/some/path/');
@@ -138,12 +138,12 @@ describe('the explorer, from its static build (Chromium)', () => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('the site is a page, one script, its CSS and the WASM: nothing else of the repository', () => {
+  it('the site is a page, one script (the WASM core embedded) and its CSS: nothing else of the repository', () => {
     const files = readFileSync(path.join(outDir, 'index.html'), 'utf8');
     expect(files).toContain('./assets/');
     const assets = readdirSync(path.join(outDir, 'assets'));
-    expect(assets.filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
-    expect(assets.filter((f) => !/\.(js|css|wasm)$/.test(f))).toEqual([]);
+    // The WASM core is embedded in the bundle: nothing else to fetch.
+    expect(assets.filter((f) => !/\.(js|css)$/.test(f))).toEqual([]);
   });
 
   const cases: { name: string; source: string; nsId: number; allocator: AllocatorName }[] = [
