@@ -93,7 +93,7 @@ describe('the tarball', () => {
   it('holds the package and no tests; the WASM files are exports; LICENSE is MIT', () => {
     const pkg = path.join(dir, 'node_modules/pidns');
     const top = readdirSync(pkg).sort();
-    expect(top).toEqual(['LICENSE', 'README.md', 'bin', 'build', 'dist', 'examples', 'package.json', 'scenarios', 'src', 'web']);
+    expect(top).toEqual(['LICENSE', 'README.md', 'bin', 'build', 'dist', 'docs', 'examples', 'package.json', 'scenarios', 'src', 'web']);
     expect(readdirSync(path.join(pkg, 'build')).sort()).toEqual(['debug.wasm', 'release-simd.wasm', 'release.wasm']);
     expect(readFileSync(path.join(pkg, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 the pidns authors\n/);
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
