@@ -20,8 +20,6 @@ export const LOOKUP_DIR_BYTES = LOOKUP_DIR_ENTRIES * 4;
 export const LOOKUP_CHUNK_BYTES = LOOKUP_CHUNK_ENTRIES * 4;
 const CHUNK_SHIFT = 10; // log2(LOOKUP_CHUNK_ENTRIES)
 const DIR_SHIFT = 5; // log2(LOOKUP_DIR_ENTRIES)
-/** Worst case one lookup_set can take from the bump region (for the reservation). */
-export const LOOKUP_WORST_BYTES = LOOKUP_ROOT_BYTES + LOOKUP_DIR_BYTES + LOOKUP_CHUNK_BYTES;
 
 /** Publish (pid ≠ 0) or unpublish (pid = 0) number nr in ns. Allocates missing blocks (reserved by the caller). */
 export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): void {
