@@ -48,6 +48,12 @@ export function set_allocator(kind: i32): i32 {
   return 0;
 }
 
+/** Blocks one take may allocate (for the quick reservation check). */
+// @ts-ignore: decorator
+@inline export function take_objects(): u32 {
+  return allocKind == ALLOC_IDR ? idr.IDR_TAKE_WORST_NODES + 1 : 1;
+}
+
 /** Adds the blocks `n` takes may allocate to the reservation's worst case (memory.ts need_add). */
 export function need_takes(n: u32): void {
   if (allocKind == ALLOC_PIDMAP) need_add(<usize>PAGE_BYTES, n);

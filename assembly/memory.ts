@@ -173,6 +173,19 @@ function need_frames(): u32 {
 }
 
 /**
+ * The quick check alone: `objects` blocks, each taken as a whole frame of the
+ * bump region, fit below the memory's current end. Callers try it before
+ * stating their worst case (need_begin …), which is then skipped.
+ */
+// @ts-ignore: decorator
+@inline export function reserve_quick(objects: u32): bool {
+  let quick = <u64>heapTop + <u64>objects * <u64>FRAME_BYTES;
+  if (quick > memEnd) return false;
+  if (DEBUG) reservedEnd = quick;
+  return true;
+}
+
+/**
  * Makes sure the worst case stated since need_begin can be allocated,
  * growing memory if needed. Returns false (nothing changed) when it cannot:
  * the caller returns -ENOMEM.

@@ -17,8 +17,8 @@ import {
   STAT_ALLOCS, STAT_FREES, STAT_BATCH_ERROR, BATCH_MAX, SET_TID_MAX,
 } from "./layout";
 import { EINVAL, EEXIST, EAGAIN, ENOMEM } from "./errno";
-import { need_begin, need_add, reserve_need, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
-import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, need_takes } from "./alloc";
+import { need_begin, need_add, reserve_need, reserve_quick, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
+import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, need_takes, take_objects } from "./alloc";
 import { lookup_set, lookup_clear, lookup_get } from "./lookup";
 import { get_pid_ns, put_pid_ns, ns_is_live } from "./namespace";
 import { is_heap_object } from "./memory";
@@ -71,14 +71,17 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
   // -EINVAL before anything: clone3 gave more set_tid entries than levels.
   if (setTidSize < 0 || setTidSize > <i32>level + 1) return -EINVAL;
   let size = pid_size(level);
-  // Worst case: the object, and at every level a take and a new lookup root, dir and chunk.
-  need_begin();
-  need_add(size, 1);
-  need_takes(level + 1);
-  need_add(<usize>LOOKUP_ROOT_BYTES, level + 1);
-  need_add(<usize>LOOKUP_DIR_BYTES, level + 1);
-  need_add(<usize>LOOKUP_CHUNK_BYTES, level + 1);
-  if (!reserve_need()) return -ENOMEM;
+  // Worst case: the object, and at every level a take and a new lookup root,
+  // dir and chunk (stated per size only when the quick check fails).
+  if (!reserve_quick(1 + (level + 1) * (take_objects() + 3))) {
+    need_begin();
+    need_add(size, 1);
+    need_takes(level + 1);
+    need_add(<usize>LOOKUP_ROOT_BYTES, level + 1);
+    need_add(<usize>LOOKUP_DIR_BYTES, level + 1);
+    need_add(<usize>LOOKUP_CHUNK_BYTES, level + 1);
+    if (!reserve_need()) return -ENOMEM;
+  }
 
   // numbers[] are gathered in the UPIDS scratch and the struct pid is made
   // only once every level succeeded, so a failed call leaves the object

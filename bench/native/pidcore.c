@@ -547,13 +547,15 @@ NOINLINE int32_t alloc_pid(uint32_t ns, int32_t set_tid_size) {
   uint32_t level = ld32(ns + NS_LEVEL);
   if (set_tid_size < 0 || set_tid_size > (int32_t)level + 1) return -EINVAL_;
   uint32_t size = pid_size(level);
-  need_begin();
-  need_add(size, 1);
-  need_add(PAGE_BYTES, level + 1);
-  need_add(LOOKUP_ROOT_BYTES, level + 1);
-  need_add(LOOKUP_DIR_BYTES, level + 1);
-  need_add(LOOKUP_CHUNK_BYTES, level + 1);
-  if (!reserve_need()) return -ENOMEM_;
+  if ((uint64_t)heap_top + (uint64_t)(1 + (level + 1) * 4) * FRAME_BYTES > mem_end) { /* reserve_quick */
+    need_begin();
+    need_add(size, 1);
+    need_add(PAGE_BYTES, level + 1);
+    need_add(LOOKUP_ROOT_BYTES, level + 1);
+    need_add(LOOKUP_DIR_BYTES, level + 1);
+    need_add(LOOKUP_CHUNK_BYTES, level + 1);
+    if (!reserve_need()) return -ENOMEM_;
+  }
 
   uint32_t tmp = ns;
   int32_t i = (int32_t)level;

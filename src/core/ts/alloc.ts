@@ -20,6 +20,10 @@ export const ALLOC_HBM = 2;
 /** Kind numbers in the order of ALLOCATOR_NAMES (types.ts) — the same numbers the WASM core's set_allocator takes. */
 export const ALLOC_KIND: Readonly<Record<AllocatorName, number>> = { pidmap: ALLOC_PIDMAP, idr: ALLOC_IDR, hbm: ALLOC_HBM };
 
+/** Blocks one take may allocate (for the quick reservation check). */
+export function take_objects(m: CoreMemory): number {
+  return m.allocKind === ALLOC_IDR ? IDR_TAKE_WORST_NODES + 1 : 1;
+}
 /** Adds the blocks `n` takes may allocate to the reservation's worst case (memory.ts need_add). */
 export function need_takes(m: CoreMemory, n: number): void {
   if (m.allocKind === ALLOC_PIDMAP) need_add(m, PAGE_BYTES, n);

@@ -146,6 +146,15 @@ function need_frames(m: CoreMemory): number {
 }
 
 /**
+ * The quick check alone: `objects` blocks, each taken as a whole frame of the
+ * bump region, fit below the memory's current end. Callers try it before
+ * stating their worst case (need_begin …), which is then skipped.
+ */
+export function mem_reserve_quick(m: CoreMemory, objects: number): boolean {
+  return m.bump + objects * FRAME_BYTES <= m.size;
+}
+
+/**
  * Make sure the worst case stated since need_begin can be allocated,
  * growing memory if needed. false = cannot (the caller returns -ENOMEM with
  * nothing changed). After it no mem_alloc in that operation can fail.
