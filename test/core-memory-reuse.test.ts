@@ -156,3 +156,36 @@ describe.each(coreVariants)('memory comes back: $name', (v) => {
     expect(firstCount).toBeGreaterThan(20);
   });
 });
+
+describe.each(['ts', 'wasm'] as const)('memory comes back through the kernel API (%s core)', (core) => {
+  it('the issue: fork until ENOMEM, kill -1 9 and reap everything, then as many forks again', async () => {
+    const { createKernel } = await import('../src/node.js');
+    const k = await createKernel({ core, coreOptions: { maxMemoryBytes: 4 * MiB } });
+    const fill = (): number => {
+      let n = 0;
+      for (;;) {
+        const r = k.fork(k.init);
+        if (!r.ok) {
+          expect(r.errno).toBe('ENOMEM');
+          return n;
+        }
+        n++;
+      }
+    };
+    const reapAll = (): void => {
+      expect(k.kill(k.init, -1, 9).ok).toBe(true);
+      for (;;) {
+        const w = k.wait(k.init);
+        if (!w.ok || w.value === null) break;
+      }
+    };
+    const first = fill();
+    expect(first).toBeGreaterThan(50_000);
+    reapAll();
+    expect(k.fork(k.init).ok).toBe(true); // gave ENOMEM before the fix
+    reapAll();
+    // Rewind the cursor (the root namespace keeps its lookup table), as the core tests do.
+    expect(k.setLastpid(k.init, 1).ok).toBe(true);
+    expect(fill()).toBeGreaterThanOrEqual(first - RETAINED_FRAMES * pidsPerFrame(0));
+  }, 60_000);
+});
