@@ -229,3 +229,50 @@ describe('pidns play server: processes', () => {
     }
   });
 });
+
+describe('pidns play server: the page under its CSP (Chromium)', () => {
+  it('runs a scenario on both cores with no CSP violation, and the CSP is enforced', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const pg = await startPlayground(0, '127.0.0.1');
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      await page.addInitScript(() => {
+        const w = window as unknown as { violations: string[] };
+        w.violations = [];
+        document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      await page.goto(pg.url);
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      for (const core of ['wasm', 'ts']) {
+        await page.selectOption('#core', core);
+        await page.click('#run');
+        await page.waitForFunction((c) => document.getElementById('status')?.textContent?.includes(c === 'ts' ? 'TS' : 'WASM') ?? false, core);
+      }
+      expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+      expect(problems).toEqual([]);
+      // An injected inline script does not run: the policy is in force.
+      const ran = await page.evaluate(async () => {
+        const w = window as unknown as { injected?: boolean };
+        const s = document.createElement('script');
+        s.textContent = 'window.injected = true';
+        document.body.append(s);
+        await new Promise((r) => setTimeout(r, 50));
+        return w.injected === true;
+      });
+      expect(ran).toBe(false);
+      expect((await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).join()).toMatch(/script-src/);
+    } finally {
+      await pg.close();
+      await browser.close();
+    }
+  }, 60_000);
+});
