@@ -13,13 +13,13 @@
 import {
   PID_COUNT, PID_LEVEL, PID_TASK, PID_HEADER, UPID_NR, UPID_NS, UPID_SIZE,
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_FLAG_HAS_REAPER,
-  PIDNS_ADDING, PID_MAX_LIMIT, LOOKUP_ROOT_BYTES, LOOKUP_DIR_BYTES, LOOKUP_CHUNK_BYTES,
+  PIDNS_ADDING, PID_MAX_LIMIT, LOOKUP_ROOT_BYTES,
   STAT_ALLOCS, STAT_FREES, STAT_BATCH_ERROR, BATCH_MAX, SET_TID_MAX,
 } from "./layout";
 import { EINVAL, EEXIST, EAGAIN, ENOMEM } from "./errno";
 import { need_begin, need_add, reserve_need, reserve_quick, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
 import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, need_takes, take_objects } from "./alloc";
-import { lookup_set, lookup_clear, lookup_get } from "./lookup";
+import { lookup_set, lookup_clear, lookup_get, LOOKUP_DIR_BLOCK, LOOKUP_CHUNK_BLOCK } from "./lookup";
 import { get_pid_ns, put_pid_ns, ns_is_live } from "./namespace";
 import { is_heap_object } from "./memory";
 
@@ -78,8 +78,8 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
     need_add(size, 1);
     need_takes(level + 1);
     need_add(<usize>LOOKUP_ROOT_BYTES, level + 1);
-    need_add(<usize>LOOKUP_DIR_BYTES, level + 1);
-    need_add(<usize>LOOKUP_CHUNK_BYTES, level + 1);
+    need_add(<usize>LOOKUP_DIR_BLOCK, level + 1);
+    need_add(<usize>LOOKUP_CHUNK_BLOCK, level + 1);
     if (!reserve_need()) return -ENOMEM;
   }
 

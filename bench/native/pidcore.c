@@ -435,16 +435,24 @@ static int32_t alloc_cyclic(uint32_t ns, uint32_t pid_max) {
 #define DIR_MASK (LOOKUP_DIR_ENTRIES - 1u)
 #define CHUNK_MASK (LOOKUP_CHUNK_ENTRIES - 1u)
 INLINE uint32_t slot(uint32_t block, uint32_t index) { return block + (index << 2); }
-INLINE uint32_t child_block(uint32_t at, uint32_t bytes) {
-  uint32_t b = ld32(at);
-  if (!b) { b = alloc_block(bytes); st32(at, b); }
-  return b;
-}
+/* Blocks: the slots, then a u32 count of non-empty slots (padded to 8); empty chunks / dirs are freed. */
+#define LOOKUP_DIR_BLOCK (LOOKUP_DIR_BYTES + 8u)
+#define LOOKUP_CHUNK_BLOCK (LOOKUP_CHUNK_BYTES + 8u)
 static void lookup_set(uint32_t ns, uint32_t nr, uint32_t pid) {
-  uint32_t root = child_block(ns + NS_LOOKUP, LOOKUP_ROOT_BYTES);
-  uint32_t dir = child_block(slot(root, nr >> ROOT_SHIFT), LOOKUP_DIR_BYTES);
-  uint32_t chunk = child_block(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), LOOKUP_CHUNK_BYTES);
+  uint32_t root = ld32(ns + NS_LOOKUP);
+  if (!root) { root = alloc_block(LOOKUP_ROOT_BYTES); st32(ns + NS_LOOKUP, root); }
+  uint32_t rs = slot(root, nr >> ROOT_SHIFT);
+  uint32_t dir = ld32(rs);
+  if (!dir) { dir = alloc_block(LOOKUP_DIR_BLOCK); st32(rs, dir); }
+  uint32_t ds = slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK);
+  uint32_t chunk = ld32(ds);
+  if (!chunk) {
+    chunk = alloc_block(LOOKUP_CHUNK_BLOCK);
+    st32(ds, chunk);
+    st32(dir + LOOKUP_DIR_BYTES, ld32(dir + LOOKUP_DIR_BYTES) + 1);
+  }
   st32(slot(chunk, nr & CHUNK_MASK), pid);
+  st32(chunk + LOOKUP_CHUNK_BYTES, ld32(chunk + LOOKUP_CHUNK_BYTES) + 1);
 }
 static uint32_t lookup_get(uint32_t ns, uint32_t nr) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -460,6 +468,16 @@ static void lookup_clear(uint32_t ns, uint32_t nr) {
   uint32_t dir = ld32(slot(root, nr >> ROOT_SHIFT));
   uint32_t chunk = ld32(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK));
   st32(slot(chunk, nr & CHUNK_MASK), 0);
+  uint32_t n = ld32(chunk + LOOKUP_CHUNK_BYTES) - 1;
+  st32(chunk + LOOKUP_CHUNK_BYTES, n);
+  if (n) return;
+  free_block(chunk, LOOKUP_CHUNK_BLOCK);
+  st32(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), 0);
+  uint32_t d = ld32(dir + LOOKUP_DIR_BYTES) - 1;
+  st32(dir + LOOKUP_DIR_BYTES, d);
+  if (d) return;
+  free_block(dir, LOOKUP_DIR_BLOCK);
+  st32(slot(root, nr >> ROOT_SHIFT), 0);
 }
 static void lookup_free(uint32_t ns) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -469,9 +487,9 @@ static void lookup_free(uint32_t ns) {
     if (!dir) continue;
     for (uint32_t d = 0; d < LOOKUP_DIR_ENTRIES; d++) {
       uint32_t chunk = ld32(slot(dir, d));
-      if (chunk) free_block(chunk, LOOKUP_CHUNK_BYTES);
+      if (chunk) free_block(chunk, LOOKUP_CHUNK_BLOCK);
     }
-    free_block(dir, LOOKUP_DIR_BYTES);
+    free_block(dir, LOOKUP_DIR_BLOCK);
   }
   free_block(root, LOOKUP_ROOT_BYTES);
   st32(ns + NS_LOOKUP, 0);
@@ -552,8 +570,8 @@ NOINLINE int32_t alloc_pid(uint32_t ns, int32_t set_tid_size) {
     need_add(size, 1);
     need_add(PAGE_BYTES, level + 1);
     need_add(LOOKUP_ROOT_BYTES, level + 1);
-    need_add(LOOKUP_DIR_BYTES, level + 1);
-    need_add(LOOKUP_CHUNK_BYTES, level + 1);
+    need_add(LOOKUP_DIR_BLOCK, level + 1);
+    need_add(LOOKUP_CHUNK_BLOCK, level + 1);
     if (!reserve_need()) return -ENOMEM_;
   }
 

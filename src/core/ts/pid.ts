@@ -32,7 +32,7 @@ import {
   UPID_SIZE,
   NS_CURSOR,
 } from '../layout.js';
-import { find_pid_ns, lookup_set, LOOKUP_CHUNK_BYTES, LOOKUP_DIR_BYTES, LOOKUP_ROOT_BYTES } from './lookup.js';
+import { find_pid_ns, lookup_set, LOOKUP_CHUNK_BLOCK, LOOKUP_DIR_BLOCK, LOOKUP_ROOT_BYTES } from './lookup.js';
 import { CoreMemory, mem_alloc, mem_free, mem_reserve_need, mem_reserve_quick, need_add, need_begin, SET_TID_PTR, STATS_PTR } from './memory.js';
 import { get_pid_ns, put_pid_ns } from './namespace.js';
 import { alloc_busy, alloc_cyclic, alloc_release, alloc_take, need_takes, take_objects } from './alloc.js';
@@ -62,8 +62,8 @@ export function alloc_pid(m: CoreMemory, ns: number, setTidSize: number): number
     need_add(m, size, 1);
     need_takes(m, level + 1);
     need_add(m, LOOKUP_ROOT_BYTES, level + 1);
-    need_add(m, LOOKUP_DIR_BYTES, level + 1);
-    need_add(m, LOOKUP_CHUNK_BYTES, level + 1);
+    need_add(m, LOOKUP_DIR_BLOCK, level + 1);
+    need_add(m, LOOKUP_CHUNK_BLOCK, level + 1);
     if (!mem_reserve_need(m)) return -ENOMEM;
   }
 
