@@ -375,7 +375,7 @@ describe('WASM core: out of memory', () => {
       expect(c.create_pid_namespace(0)).toBe(-ENOMEM);
       expect(field(c, root, NS_COUNT)).toBe(rootCount);
       expectSame(c, before);
-      // a freed namespace's block is reused, but reservation is worst case from the bump region
+      // the last namespace made holds only its creator's reference
       const lastParentCount = field(c, last, NS_COUNT);
       expect(lastParentCount).toBe(1);
     });
