@@ -60,6 +60,11 @@ function makeRoot(): string {
     '<!doctype html><script type="importmap">{"imports":{}}</script>\n<script type="module">\nconsole.log(1);\n</script><script src="/dist/app.js"></script>',
   );
   writeFileSync(join(root, 'dist', 'app.js'), 'export const ok = 1;\n');
+  mkdirSync(join(root, 'web', 'explorer'));
+  writeFileSync(join(root, 'web', 'explorer', 'index.html'), '<!doctype html><link rel="stylesheet" href="./explorer.css"><script>var explorer = 1;</script><script type="module" src="../../dist/app.js"></script>');
+  writeFileSync(join(root, 'web', 'explorer', 'explorer.css'), 'body { color: red }\n');
+  writeFileSync(join(root, 'web', 'explorer', 'other.css'), 'not served\n');
+  writeFileSync(join(root, 'web', 'other.html'), 'not served\n');
   mkdirSync(join(root, 'docs'));
   writeFileSync(join(root, 'docs', 'scenario-language.md'), '# The scenario language\n');
   writeFileSync(join(root, 'docs', 'other.md'), 'not served\n');
@@ -99,6 +104,52 @@ describe('pidns play server: files', () => {
     expect(r.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(r.body).toBe('# The scenario language\n');
     expect((await get(pg.url, '/docs/other.md')).status).toBe(404);
+  });
+
+  it('serves the explorer at /explorer/ (its page, with the page CSP, and its CSS), nothing else of web/', async () => {
+    for (const p of ['/explorer/', '/explorer/index.html']) {
+      const r = await get(pg.url, p);
+      expect(r.status, p).toBe(200);
+      expect(r.headers['content-type'], p).toBe('text/html; charset=utf-8');
+      expect(r.body, p).toContain('var explorer = 1;');
+      const csp = String(r.headers['content-security-policy']);
+      expect(csp, p).toMatch(/script-src 'self' 'wasm-unsafe-eval' /);
+      expect(csp, p).toContain(`'sha256-${createHash('sha256').update('var explorer = 1;').digest('base64')}'`);
+      expect(csp, p).toContain("style-src 'self'");
+    }
+    const css = await get(pg.url, '/explorer/explorer.css');
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toBe('body { color: red }\n');
+    expect(String(css.headers['content-security-policy'])).toMatch(/^default-src 'none'/);
+    const moved = await get(pg.url, '/explorer');
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe('/explorer/');
+    for (const p of ['/explorer/other.css', '/web/explorer/index.html', '/web/explorer/explorer.css', '/web/other.html', '/explorer/../web/other.html',
+      '/explorer/%2e%2e/other.html', '/explorer/app.js', '/explorer/index.htm', '/web/playground.html', '/explorer/explorer.css/']) {
+      expect((await get(pg.url, p)).status, p).toBe(404);
+    }
+  });
+
+  it('refuses the explorer\'s files when they are symlinks out of web/', async () => {
+    const evil = mkdtempSync(join(tmpdir(), 'pidns-play-evil-'));
+    try {
+      mkdirSync(join(evil, 'web', 'explorer'), { recursive: true });
+      symlinkSync('/etc/passwd', join(evil, 'web', 'explorer', 'explorer.css'));
+      symlinkSync('/etc/hostname', join(evil, 'web', 'explorer', 'index.html'));
+      const other = await startPlayground(0, '127.0.0.1', { root: evil });
+      try {
+        for (const p of ['/explorer/', '/explorer/explorer.css']) {
+          const r = await get(other.url, p);
+          expect(r.status, p).toBe(404);
+          expect(r.body, p).not.toMatch(/root:/);
+        }
+      } finally {
+        await other.close();
+      }
+    } finally {
+      rmSync(evil, { recursive: true, force: true });
+    }
   });
 
   it('never serves a file outside its folders through a symlink', async () => {
@@ -286,4 +337,65 @@ describe('pidns play server: the page under its CSP (Chromium)', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it('the explorer at /explorer/ steps the seed story to its end on both cores with no CSP violation; the pages link to each other', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const pg = await startPlayground(0, '127.0.0.1');
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      const failed: string[] = [];
+      page.on('pageerror', (e) => problems.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+      });
+      await page.addInitScript(() => {
+        const w = window as unknown as { violations: string[] };
+        w.violations = [];
+        document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      await page.goto(new URL('/explorer', pg.url).href); // redirected to /explorer/
+      expect(new URL(page.url()).pathname).toBe('/explorer/');
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
+      // The stylesheet applied (served, and allowed by style-src 'self').
+      expect(await page.evaluate(() => [...document.styleSheets].some((s) => (s.href ?? '').endsWith('/explorer/explorer.css') && s.cssRules.length > 0))).toBe(true);
+      expect(await page.inputValue('#example')).toBe('seed');
+      for (const core of ['wasm', 'ts']) {
+        if ((await page.inputValue('#core')) !== core) {
+          await page.selectOption('#core', core);
+          await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        }
+        await page.click('#last');
+        await page.waitForFunction(() => {
+          const step = document.getElementById('step') as HTMLInputElement;
+          return document.body.dataset.state === 'ready' && step.value === step.max && Number(step.max) > 0;
+        });
+        expect(Number(await page.getAttribute('#step', 'max')), core).toBe(9); // the seed story's nine statements
+        const tasks = await page.$$eval('#pid-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.task));
+        expect(tasks, core).toEqual(expect.arrayContaining(['init', 'a', 'b', 'c', 'u', 'v']));
+        expect(await page.textContent('#status'), core).toContain(core === 'ts' ? 'TS twin' : 'WASM');
+      }
+      expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
+      expect(problems).toEqual([]);
+      expect(failed).toEqual([]);
+      // Each page's header links to the other.
+      await page.click('#to-playground');
+      await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      expect(new URL(page.url()).pathname).toBe('/');
+      await page.click('#to-explorer');
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/explorer/');
+      expect(problems).toEqual([]);
+    } finally {
+      await pg.close();
+      await browser.close();
+    }
+  }, 90_000);
 });

@@ -1,9 +1,10 @@
 /**
- * The playground's built-in examples (web/playground.html) are scenarios
- * recorded on the real kernel: each one is a file under
- * test/scenarios/playground/ (whose .expected the oracle wrote, and which
- * test/scenarios.test.ts runs on both cores), and the page must hold exactly
- * those texts, in that order. The page itself is tested in Chromium by
+ * The playground's built-in examples (web/playground.html loads them from
+ * /dist/explorer/examples.js, the explorer's module, so the two pages share
+ * one copy) start with the scenarios recorded on the real kernel: each one
+ * a file under test/scenarios/playground/ (whose .expected the oracle
+ * wrote, and which test/scenarios.test.ts runs on both cores), in that
+ * order. The page itself is tested in Chromium by
  * test/browser.test.ts; `pidns play`'s options here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,30 +13,40 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { EXAMPLES } from '../src/explorer/examples.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** The EXAMPLES object literal of the page: names → scenario texts (template literals without ${}). */
+/** The page's examples: the module its script imports them from (it must hold no copy of its own). */
 function pageExamples(): [string, string][] {
   const html = readFileSync(join(ROOT, 'web', 'playground.html'), 'utf8');
-  const body = /const EXAMPLES = \{([\s\S]*?)\n {2}\};/.exec(html);
-  if (!body) throw new Error('no EXAMPLES in web/playground.html');
-  const out: [string, string][] = [];
-  for (const m of body[1].matchAll(/'([^']+)': `([^`]*)`/g)) out.push([m[1], m[2]]);
-  return out;
+  const m = /import \{ EXAMPLES as EXAMPLE_LIST \} from '\/dist\/explorer\/examples\.js';/.exec(html);
+  if (!m) throw new Error('web/playground.html does not import its examples from /dist/explorer/examples.js');
+  // No scenario text of its own: the seed story's first statement is only in the shared module.
+  expect(html).not.toContain('a = fork init');
+  expect(html).not.toMatch(/const EXAMPLES = \{/);
+  return EXAMPLES.map((e) => [e.title, e.source]);
 }
 
 describe('playground', () => {
-  it('its examples are the recorded scenarios of test/scenarios/playground', () => {
+  it('its examples are the recorded scenarios of test/scenarios/playground (one copy, shared with the explorer)', () => {
     const dir = join(ROOT, 'test', 'scenarios', 'playground');
     const files = readdirSync(dir).filter((f) => f.endsWith('.pidns')).sort();
     const examples = pageExamples();
-    expect(examples.length).toBe(files.length);
-    examples.forEach(([name, text], i) => {
+    expect(examples.length).toBeGreaterThanOrEqual(files.length);
+    files.forEach((file, i) => {
+      const [name, text] = examples[i];
       const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-      expect(files[i]).toBe(`${String(i + 1).padStart(2, '0')}-${slug}.pidns`);
-      expect(text).toBe(readFileSync(join(dir, files[i]), 'utf8'));
+      expect(file).toBe(`${String(i + 1).padStart(2, '0')}-${slug}.pidns`);
+      expect(text).toBe(readFileSync(join(dir, file), 'utf8'));
     });
+  });
+
+  it('pidns play --help tells where the playground and the explorer are', async () => {
+    const r = await runCli(['play', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Serves the playground on http:\/\/H:N\/:/);
+    expect(r.out).toMatch(/The explorer is on http:\/\/H:N\/explorer\/:/);
   });
 
   it('pidns play refuses bad options with exit 1', async () => {

@@ -5,10 +5,13 @@
  * statement did inside the kernel, and every namespace's view at the end.
  *
  * The server is a small static one on the loopback interface by default:
- * it serves the page, the package's dist/ (*.js, *.map), build/*.wasm (for
- * a `source` override; the browser entry embeds the release builds) and the
- * scenario language reference (docs/scenario-language.md, which the page
- * links), nothing else — no directory listing, and no
+ * it serves the page, the explorer (web/explorer/index.html at /explorer/
+ * and its explorer.css; its script is dist/explorer/ui/site.js, which the
+ * page names by a relative URL that lands in /dist/), the package's dist/
+ * (*.js, *.map), build/*.wasm (for a `source` override; the browser entry
+ * embeds the release builds) and the scenario language reference
+ * (docs/scenario-language.md, which the page links), nothing else — no
+ * directory listing, and no
  * file whose real path (symlinks resolved) lies outside those folders. It
  * answers only requests whose Host header names it (loopback names, an IP
  * literal, this machine's name or the --host value), so a DNS-rebinding page
@@ -37,6 +40,10 @@ or the TS core in your browser, and see its transcript, why each failed call
 failed (--explain), what each statement did inside the kernel (--trace), and
 what every pid namespace holds at the end. Stop it with Ctrl-C.
 
+The explorer is on http://H:N/explorer/: step through a scenario one
+statement at a time and watch struct pid level by level, each task's
+nsproxy, alloc_pid's walk and the allocator's bits and cursor.
+
 options:
   --port N     TCP port, 0..65535; 0 picks a free one (default: 8017)
   --host H     address to listen on (default: 127.0.0.1, this machine only;
@@ -58,6 +65,9 @@ const TYPES: Record<string, string> = {
 
 /** The scenario language reference, linked from the page. */
 const DOC_PATH = '/docs/scenario-language.md';
+
+/** The explorer's folder: the page must be at a URL ending in '/' for its relative URLs (./explorer.css, ../../dist/...). */
+const EXPLORER = '/explorer/';
 
 /** The page is read whole (to hash its inline scripts); a bigger one is refused. */
 const PAGE_MAX_BYTES = 4 * 1024 * 1024;
@@ -130,6 +140,9 @@ function hostAllowed(header: string | undefined, bound: string): boolean {
 interface Allowed {
   root: string;
   page: string | null;
+  /** web/explorer/index.html and web/explorer/explorer.css. */
+  explorer: string | null;
+  explorerCss: string | null;
   doc: string | null;
   dist: string | null;
   build: string | null;
@@ -143,10 +156,19 @@ function realOrNull(p: string): string | null {
   }
 }
 
+/** The real path of `file` if it lies inside the real `folder` (a symlink out of it, e.g. to /etc/passwd, is refused), else null. */
+function realInside(file: string, folder: string): string | null {
+  const real = realOrNull(file);
+  const dir = realOrNull(folder);
+  return real !== null && dir !== null && real.startsWith(dir + sep) ? real : null;
+}
+
 /** URL path → candidate file, for the paths the playground may load; null for anything else. */
 function resolvePath(pathname: string, allowed: Allowed): string | null {
   if (pathname === '/' || pathname === '/index.html') return join(allowed.root, 'web', 'playground.html');
   if (pathname === DOC_PATH) return join(allowed.root, 'docs', 'scenario-language.md');
+  if (pathname === EXPLORER || pathname === `${EXPLORER}index.html`) return join(allowed.root, 'web', 'explorer', 'index.html');
+  if (pathname === `${EXPLORER}explorer.css`) return join(allowed.root, 'web', 'explorer', 'explorer.css');
   const rel = normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '');
   if (rel.includes('\0') || rel.split(/[/\\]/).includes('..')) return null;
   const ok = (rel.startsWith(`dist${sep}`) || rel.startsWith('dist/')) && /\.(js|map)$/.test(rel)
@@ -154,9 +176,14 @@ function resolvePath(pathname: string, allowed: Allowed): string | null {
   return ok ? join(allowed.root, rel) : null;
 }
 
-/** Whether the real path `real` is one the server may send: the page, the language reference, or a file of the right kind inside dist/ or build/. */
+/** Whether `real` is one of the pages (they get a CSP with their inline scripts' hashes). */
+function isPage(real: string, allowed: Allowed): boolean {
+  return real === allowed.page || real === allowed.explorer;
+}
+
+/** Whether the real path `real` is one the server may send: a page, the explorer's CSS, the language reference, or a file of the right kind inside dist/ or build/. */
 function realAllowed(real: string, allowed: Allowed): boolean {
-  if (real === allowed.page || real === allowed.doc) return true;
+  if (isPage(real, allowed) || real === allowed.explorerCss || real === allowed.doc) return true;
   if (allowed.dist !== null && real.startsWith(allowed.dist + sep) && /\.(js|map)$/.test(real)) return true;
   return allowed.build !== null && real.startsWith(allowed.build + sep) && real.endsWith('.wasm');
 }
@@ -212,7 +239,7 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, file: string
       return;
     }
     const type = TYPES[extname(real)] ?? 'application/octet-stream';
-    if (real === allowed.page) {
+    if (isPage(real, allowed)) {
       if (st.size > PAGE_MAX_BYTES) {
         send(res, 500, 'cannot read\n');
         return;
@@ -245,7 +272,7 @@ export interface Playground {
 }
 
 export interface PlaygroundOptions {
-  /** Serve web/, dist/ and build/ of this folder instead of the package's (tests). */
+  /** Serve web/ (playground.html, explorer/), docs/, dist/ and build/ of this folder instead of the package's (tests). */
   root?: string;
 }
 
@@ -261,8 +288,10 @@ export function startPlayground(port: number, host: string, options: PlaygroundO
   const root = options.root ?? ROOT;
   const allowed: Allowed = {
     root,
-    page: realOrNull(join(root, 'web', 'playground.html')),
-    doc: realOrNull(join(root, 'docs', 'scenario-language.md')),
+    page: realInside(join(root, 'web', 'playground.html'), join(root, 'web')),
+    explorer: realInside(join(root, 'web', 'explorer', 'index.html'), join(root, 'web')),
+    explorerCss: realInside(join(root, 'web', 'explorer', 'explorer.css'), join(root, 'web')),
+    doc: realInside(join(root, 'docs', 'scenario-language.md'), join(root, 'docs')),
     dist: realOrNull(join(root, 'dist')),
     build: realOrNull(join(root, 'build')),
   };
@@ -280,6 +309,11 @@ export function startPlayground(port: number, host: string, options: PlaygroundO
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (pathname === '/favicon.ico') {
         res.writeHead(204, COMMON_HEADERS).end();
+        return;
+      }
+      if (pathname === EXPLORER.slice(0, -1)) {
+        // The page's relative URLs need the trailing slash.
+        send(res, 301, `moved to ${EXPLORER}\n`, { location: EXPLORER });
         return;
       }
       file = resolvePath(pathname, allowed);
@@ -365,7 +399,7 @@ export const playCommand: Command = {
         `pidns: play: warning: --host ${host} is not a loopback address: anyone who can reach this machine on port ${new URL(pg.url).port} can use the playground\n`,
       );
     }
-    io.stdout(`pidns playground: ${pg.url}  (Ctrl-C to stop)\n`);
+    io.stdout(`pidns playground: ${pg.url}  (Ctrl-C to stop)\npidns explorer: ${pg.url}explorer/\n`);
     await stopped;
     return 0;
   },

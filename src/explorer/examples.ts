@@ -1,8 +1,11 @@
 /**
- * The explorer's built-in scenarios. The first four are the playground's
- * recorded examples (test/scenarios/playground/, checked against the
- * kernel by the scenario suite); test/explorer-state.test.ts checks that
- * these texts equal those files.
+ * The built-in scenarios of both pages: the explorer imports them, and the
+ * playground (web/playground.html) loads this module's tsc output,
+ * /dist/explorer/examples.js, so there is one copy. The first four are the
+ * recorded examples of test/scenarios/playground/ (checked against the
+ * kernel by the scenario suite); test/explorer-state.test.ts and
+ * test/playground.test.ts check that these texts equal those files. The
+ * module imports nothing, so the page's load of it fetches one file.
  */
 export interface Example {
   id: string;
