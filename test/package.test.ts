@@ -9,7 +9,8 @@
  *    folder), loaded in Chromium: the seed story on the WASM and the TS core,
  *    in the page and in a Web Worker, with no request for a .wasm file;
  *    also Vite's dev server, a page under a strict CSP (the WASM core
- *    explains, the TS core runs) and `pidns play` from the install;
+ *    explains, the TS core runs) and `pidns play` from the install (the
+ *    playground and the explorer);
  *  - Node ESM (`import`) and CJS (`require`), Deno and Bun;
  *  - a TypeScript consumer type-checked by tsc 5.9 and tsc 7 under
  *    `nodenext` and `bundler` resolution (skipLibCheck off, no @types);
@@ -223,7 +224,7 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
     expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
   }, 60_000);
 
-  it('pidns play from the install: the playground runs its first example on the WASM core', async () => {
+  it('pidns play from the install: the playground runs its first example on the WASM core, the explorer steps the seed story', async () => {
     const child = spawn(process.execPath, ['node_modules/pidns/bin/pidns.js', 'play', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -245,10 +246,20 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
       await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
       const last = await page.evaluate(() => (window as unknown as { lastRun: { ran: number; error: string } }).lastRun);
       const status = await page.textContent('#status');
+      // The explorer, from the same install: it loads and steps the seed story to its end.
+      await page.goto(`${url}explorer/`);
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60_000 });
+      await page.click('#last');
+      await page.waitForFunction(() => {
+        const step = document.getElementById('step') as HTMLInputElement;
+        return document.body.dataset.state === 'ready' && Number(step.max) > 0 && step.value === step.max;
+      });
+      const tasks = await page.$$eval('#pid-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.task));
       await context.close();
       expect(last).toMatchObject({ error: '' });
       expect(last.ran).toBeGreaterThan(3);
       expect(status).toMatch(/WASM/);
+      expect(tasks).toEqual(expect.arrayContaining(['init', 'a', 'b', 'c']));
       expect(errors).toEqual([]);
       expect(responses.filter((r) => r.status >= 400 || /\.wasm(\?|$)/.test(r.url))).toEqual([]);
     } finally {
