@@ -141,6 +141,10 @@ describe('the explorer, from its static build (Chromium)', () => {
   it('the site is a page, one script (the WASM core embedded) and its CSS: nothing else of the repository', () => {
     const files = readFileSync(path.join(outDir, 'index.html'), 'utf8');
     expect(files).toContain('./assets/');
+    // The script is bundled from the TypeScript source; the link to `pidns play`'s playground is dropped (no playground here).
+    expect(files).not.toMatch(/dist\/|site\.(js|ts)/);
+    expect(files).not.toContain('to-playground');
+    expect(files).not.toContain('data-play-only');
     const assets = readdirSync(path.join(outDir, 'assets'));
     // The WASM core is embedded in the bundle: nothing else to fetch.
     expect(assets.filter((f) => !/\.(js|css)$/.test(f))).toEqual([]);
