@@ -179,7 +179,10 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
     c.parent = reaper;
     c.seq = ++k.seq;
     n++;
-    if (k.trace !== null) k.trace({ type: 'reparent', child: c, from: father, to: reaper });
+    if (k.trace !== null) {
+      const subreaper = !threaded && (reaper.tg.flags & IS_CHILD_SUBREAPER) !== 0;
+      k.trace({ type: 'reparent', child: c, from: father, to: reaper, subreaper });
+    }
     if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) {
       if (autoreap) (dead ??= []).push(c);
       else {

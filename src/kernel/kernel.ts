@@ -93,8 +93,13 @@ export type KernelEvent =
   | { type: 'exit'; task: Task; zombie: boolean }
   /** find_child_reaper: the role moved to another thread of the init's process. */
   | { type: 'child-reaper'; ns: PidNs; task: Task }
-  /** forget_original_parent: the process led by `child` now has `to` as real_parent. */
-  | { type: 'reparent'; child: Task; from: Task; to: Task }
+  /**
+   * forget_original_parent: the process led by `child` now has `to` as
+   * real_parent. `subreaper`: `to`'s process is a child subreaper other
+   * than the dead parent's own (find_new_reaper's subreaper search, or a
+   * namespace init that is one too).
+   */
+  | { type: 'reparent'; child: Task; from: Task; to: Task; subreaper: boolean }
   /** The init of `ns` (`init`: its last thread) started zap_pid_ns_processes and waits for the namespace to empty. */
   | { type: 'zap'; ns: PidNs; init: Task }
   /** The namespace emptied: its init ends its exit. */
@@ -107,7 +112,30 @@ export type KernelEvent =
    */
   | { type: 'release'; task: Task; how: 'wait' | 'autoreap' | 'zap' | 'thread'; by: Task | null }
   /** The last reference to the namespace went: it is freed. */
-  | { type: 'pidns-free'; ns: PidNs };
+  | { type: 'pidns-free'; ns: PidNs }
+  /** ksys_setsid: the process led by `task` leads a new session and a new process group, both with its pid. */
+  | { type: 'setsid'; task: Task }
+  /**
+   * setpgid by `by`: the process led by `task` moved into the process group
+   * whose id is the struct pid with numbers `pgid` (root level first);
+   * `leader` is that pid's process while it is not reaped (`task` itself
+   * for a new group of its own).
+   */
+  | { type: 'setpgid'; task: Task; pgid: number[]; leader: Task | null; by: Task }
+  /** prctl(PR_SET_CHILD_SUBREAPER): the process led by `task` is (on) or is no longer a child subreaper. */
+  | { type: 'subreaper'; task: Task; on: boolean }
+  /**
+   * __unhash_process of a reaped leader whose pid is still a process
+   * group's (`pgrp`) and/or a session's (`session`) id: its numbers stay
+   * allocated at every level (session rule 10).
+   */
+  | { type: 'pid-held'; task: Task; pgrp: boolean; session: boolean }
+  /**
+   * The last process group or session user of a reaped process's pid left
+   * (setpgid, setsid or a reap): free_pid returns its numbers `nspid` (root
+   * level first). `task`: the reaped process whose pid it was.
+   */
+  | { type: 'pid-free'; task: Task; nspid: number[] };
 
 /** Options of the raw Kernel. */
 export interface KernelModelOptions {

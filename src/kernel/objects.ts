@@ -209,6 +209,8 @@ export class PidRoles {
   nrPg = 0;
   /** Processes with this sid. */
   nrSid = 0;
+  /** The released process whose pid it was (for the pid-free trace event only; stale once a recycled Task is reused). */
+  was: Task | null = null;
 
   constructor(pid: number, ns: PidNs, owner: Task) {
     this.pid = pid;

@@ -34,7 +34,7 @@ import {
   type Task,
   type ThreadGroup,
 } from './objects.js';
-import { free_pid, pid_nr_ns, taskOfPidOrNull } from './pid.js';
+import { free_pid, pidNumbers, pid_nr_ns, taskOfPidOrNull } from './pid.js';
 import { runPending } from './pid_namespace.js';
 import { WHY } from './why.js';
 
@@ -85,7 +85,11 @@ function put_roles(k: Kernel, r: PidRoles): void {
   k.pidRoles.delete(r.pid);
   const owner = r.owner;
   if (owner !== null) owner.roles = null;
-  else free_pid(k, r.pid, r.ns);
+  else {
+    // Traced only for a pid that outlived its task's reap (pid-held); a leader that was its roles' last user frees it silently.
+    if (k.trace !== null && r.was !== null) k.trace({ type: 'pid-free', task: r.was, nspid: pidNumbers(k, r.pid) });
+    free_pid(k, r.pid, r.ns);
+  }
 }
 
 /**
@@ -116,6 +120,15 @@ export function detach_pids(k: Kernel, g: ThreadGroup): void {
     own.owner = null;
     g.roles = null;
     k.core.u32()[(g.pid + PID_TASK) >> 2] = 0;
+    if (k.trace !== null) {
+      // Users other than g itself (it leaves its own group and session just below).
+      const pg = own.nrPg - (g.pgrp === own ? 1 : 0);
+      const sid = own.nrSid - (g.session === own ? 1 : 0);
+      if (pg !== 0 || sid !== 0) {
+        own.was = g;
+        k.trace({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
+      }
+    }
   }
   put_roles(k, pgrp_unlink(g));
   const s = g.session as PidRoles;
@@ -152,6 +165,8 @@ export function setsid(k: Kernel, t: Task): number {
   if ((g.flags & SIGNAL_LEADER) !== 0) return k.fail(EPERM, WHY.SETSID_LEADER);
   if (g.roles !== null && g.roles.nrPg !== 0) return k.fail(EPERM, WHY.SETSID_PGRP);
   g.flags |= SIGNAL_LEADER;
+  // Reported before the old group and session are left: a pid freed by that follows its cause.
+  if (k.trace !== null) k.trace({ type: 'setsid', task: g });
   const sid = own_roles(k, g);
   // set_special_pids: change_pid(PIDTYPE_SID), then change_pid(PIDTYPE_PGID).
   const oldSession = g.session as PidRoles;
@@ -212,6 +227,7 @@ export function setpgid(k: Kernel, t: Task, pid: number, pgid: number): number {
     // change_pid(p, PIDTYPE_PGID, pgrp)
     const old = pgrp_unlink(g);
     pgrp_attach(pgrp, g);
+    if (k.trace !== null) k.trace({ type: 'setpgid', task: g, pgid: pidNumbers(k, pgrp.pid), leader: pgrp.owner, by: t });
     put_roles(k, old);
     runPending(k);
   }
@@ -261,6 +277,7 @@ export function getpgid(k: Kernel, t: Task, pid: number, session: boolean): numb
 export function set_child_subreaper(k: Kernel, t: Task, on: boolean): number {
   if (t.state !== TASK_RUNNING) return k.fail(ESRCH, WHY.ACTOR_EXITED);
   const top = t.tg;
+  if (k.trace !== null) k.trace({ type: 'subreaper', task: top, on });
   if (!on) {
     top.flags &= ~IS_CHILD_SUBREAPER;
     return 0;

@@ -36,10 +36,15 @@ export function pid_nr_ns(k: Kernel, pid: number, ns: PidNs): number {
 
 /** The NSpid numbers of a thread, root level first. */
 export function nspidOf(k: Kernel, t: Task): number[] {
+  return pidNumbers(k, t.pid);
+}
+
+/** The numbers of an allocated struct pid (core handle), root level first. */
+export function pidNumbers(k: Kernel, pid: number): number[] {
   const u = k.core.u32();
-  const level = u[(t.pid + PID_LEVEL) >> 2];
+  const level = u[(pid + PID_LEVEL) >> 2];
   const out = new Array<number>(level + 1);
-  for (let i = 0; i <= level; i++) out[i] = u[(t.pid + PID_HEADER + i * UPID_SIZE + UPID_NR) >> 2];
+  for (let i = 0; i <= level; i++) out[i] = u[(pid + PID_HEADER + i * UPID_SIZE + UPID_NR) >> 2];
   return out;
 }
 
