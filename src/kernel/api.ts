@@ -493,6 +493,9 @@ export class PidnsKernel implements TaskDescriber {
   taskView(task: Task): TaskView {
     const t = this.own(task, 'taskView(t)');
     const dead = t.state === TASK_DEAD;
+    // A process's session is its group's (PidRoles.sess); a reaped one has neither.
+    const pgrp = dead ? null : t.tg.pgrp;
+    const sess = pgrp === null ? null : pgrp.sess;
     return {
       task: t,
       state: STATE_NAMES[t.state],
@@ -500,10 +503,10 @@ export class PidnsKernel implements TaskDescriber {
       nstgid: dead ? [] : this.raw.nspidOf(t.tg.leader),
       isLeader: t === t.tg.leader,
       pidns: t.tg.pidns.serial,
-      pgid: dead ? 0 : this.roleNr(t.tg.pgrp, t.tg.pidns),
-      sid: dead ? 0 : this.roleNr(t.tg.session, t.tg.pidns),
-      rootPgid: dead ? 0 : this.roleNr(t.tg.pgrp, this.raw.rootNs),
-      rootSid: dead ? 0 : this.roleNr(t.tg.session, this.raw.rootNs),
+      pgid: this.roleNr(pgrp, t.tg.pidns),
+      sid: this.roleNr(sess, t.tg.pidns),
+      rootPgid: this.roleNr(pgrp, this.raw.rootNs),
+      rootSid: this.roleNr(sess, this.raw.rootNs),
       sessionLeader: !dead && (t.tg.flags & SIGNAL_LEADER) !== 0,
       subreaper: !dead && (t.tg.flags & IS_CHILD_SUBREAPER) !== 0,
     };
@@ -556,7 +559,7 @@ export class PidnsKernel implements TaskDescriber {
     this.raw.forEachProcessBelow(ns, (g) => {
       const tgid = this.raw.pid_nr_ns(g.leader.pid, ns);
       const pgid = this.roleNr(g.pgrp, ns);
-      const sid = this.roleNr(g.session, ns);
+      const sid = this.roleNr(g.pgrp === null ? null : g.pgrp.sess, ns);
       const subreaper = (g.flags & IS_CHILD_SUBREAPER) !== 0;
       for (let th = g.threadHead; th; th = th.tnext) {
         out.push({ task: th, tid: this.raw.pid_nr_ns(th.pid, ns), tgid, state: STATE_NAMES[th.state], pgid, sid, subreaper });

@@ -212,9 +212,11 @@ export class Kernel {
     tg.flags = SIGNAL_UNKILLABLE | SIGNAL_LEADER;
     linkNsMember(this, tg);
     const roles = new PidRoles(pid, root, tg);
-    tg.roles = tg.pgrp = tg.session = roles;
+    tg.roles = tg.pgrp = roles;
     roles.pgHead = roles.pgTail = tg;
-    roles.nrPg = roles.nrSid = 1;
+    roles.nrPg = 1;
+    roles.sess = roles;
+    roles.nrSid = 1;
     this.pidRoles.set(pid, roles);
     root.refs++;
     root.childReaper = t;

@@ -112,12 +112,11 @@ export class Task {
   nprev: Task | null = null;
   nnext: Task | null = null;
   /**
-   * signal->pids[PIDTYPE_PGID] and [PIDTYPE_SID]: the roles of the struct
-   * pids that are the process's group and session (null on other threads
-   * and after release_task).
+   * signal->pids[PIDTYPE_PGID]: the roles of the struct pid that is the
+   * process's group (null on other threads and after release_task). Its
+   * session (signal->pids[PIDTYPE_SID]) is the group's: `pgrp.sess`.
    */
   pgrp: PidRoles | null = null;
-  session: PidRoles | null = null;
   /** Membership in pgrp's member list (the struct pid's tasks[PIDTYPE_PGID]). */
   pgprev: Task | null = null;
   pgnext: Task | null = null;
@@ -190,7 +189,7 @@ export type ThreadGroup = Task;
 
 /**
  * The PGID and SID roles of one struct pid (its tasks[PIDTYPE_PGID] and
- * tasks[PIDTYPE_SID] lists; pgrp.ts): made when the pid first becomes a
+ * tasks[PIDTYPE_SID] lists, the second one counted per group; pgrp.ts): made when the pid first becomes a
  * process group or session id, dropped when the last user leaves. While it
  * has users the pid's numbers stay allocated at every level, also after its
  * own task is released (owner null): __change_pid and __unhash_process call
@@ -207,7 +206,15 @@ export class PidRoles {
   pgHead: Task | null = null;
   pgTail: Task | null = null;
   nrPg = 0;
-  /** Processes with this sid. */
+  /**
+   * While it is a group (nrPg > 0): the session of every member. Differs
+   * from the kernel on purpose: the kernel keeps each process's sid in
+   * signal->pids[PIDTYPE_SID]; since every member of a group is in one
+   * session (setsid and setpgid keep it so), the model keeps it once per
+   * group, and a fork costs no session bookkeeping.
+   */
+  sess: PidRoles | null = null;
+  /** How many groups (PidRoles with members) have this pid as their session: it is a session id while > 0. */
   nrSid = 0;
   /** The released process whose pid it was (for the pid-free trace event only; stale once a recycled Task is reused). */
   was: Task | null = null;

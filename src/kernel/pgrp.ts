@@ -1,8 +1,8 @@
 /**
  * Process groups, sessions and child subreapers (Linux 6.18): the PGID and
  * SID roles of a struct pid (kernel/pid.c attach_pid / __change_pid /
- * detach_pid, with signal->pids[PIDTYPE_PGID / PIDTYPE_SID] as
- * Task.pgrp / Task.session), setsid and setpgid (kernel/sys.c), getpgid and
+ * detach_pid, with signal->pids[PIDTYPE_PGID] as Task.pgrp and
+ * signal->pids[PIDTYPE_SID] as its group's session, PidRoles.sess), setsid and setpgid (kernel/sys.c), getpgid and
  * getsid, PR_SET/GET_CHILD_SUBREAPER (kernel/sys.c prctl) with
  * propagate_has_child_subreaper (walk_process_tree, kernel/fork.c), and the
  * lookup of a group by number for kill(-N) and waitpid(-N).
@@ -48,8 +48,11 @@ function own_roles(k: Kernel, g: ThreadGroup): PidRoles {
   return r;
 }
 
-/** attach_pid(PIDTYPE_PGID): append process g to group r. */
-function pgrp_attach(r: PidRoles, g: ThreadGroup): void {
+/**
+ * attach_pid(PIDTYPE_PGID): append process g to group r; a group that had
+ * no member becomes one of session `sess` (which counts it).
+ */
+function pgrp_attach(r: PidRoles, g: ThreadGroup, sess: PidRoles): void {
   g.pgrp = r;
   const tail = r.pgTail;
   g.pgprev = tail;
@@ -57,10 +60,13 @@ function pgrp_attach(r: PidRoles, g: ThreadGroup): void {
   if (tail !== null) tail.pgnext = g;
   else r.pgHead = g;
   r.pgTail = g;
-  r.nrPg++;
+  if (r.nrPg++ === 0) {
+    r.sess = sess;
+    sess.nrSid++;
+  }
 }
 
-/** detach_pid(PIDTYPE_PGID) without the free: unlink process g from its group. */
+/** detach_pid(PIDTYPE_PGID) without the free: unlink process g from its group (pgrp_gone finishes). */
 function pgrp_unlink(g: ThreadGroup): PidRoles {
   const r = g.pgrp as PidRoles;
   const prev = g.pgprev;
@@ -76,9 +82,22 @@ function pgrp_unlink(g: ThreadGroup): PidRoles {
 }
 
 /**
- * The end of __change_pid / detach_pid for a PGID or SID user leaving `r`:
- * with no user left the roles go, and when the pid's own task is released
- * too, free_pid returns its numbers at every level (session rule 10).
+ * After a member left group r: with no member left the group is gone, its
+ * session loses it, and either pid is freed once nothing uses it.
+ */
+function pgrp_gone(k: Kernel, r: PidRoles): void {
+  if (r.nrPg !== 0) return;
+  const s = r.sess as PidRoles;
+  r.sess = null;
+  s.nrSid--;
+  put_roles(k, r);
+  if (s !== r) put_roles(k, s);
+}
+
+/**
+ * The end of __change_pid / detach_pid for the last PGID or SID user of
+ * `r`: the roles go, and when the pid's own task is released too, free_pid
+ * returns its numbers at every level (session rule 10).
  */
 function put_roles(k: Kernel, r: PidRoles): void {
   if (r.nrPg !== 0 || r.nrSid !== 0) return;
@@ -93,23 +112,39 @@ function put_roles(k: Kernel, r: PidRoles): void {
 }
 
 /**
- * copy_process for a new process: the group and session of the task that
- * made it (init_task_pid(p, PIDTYPE_PGID, task_pgrp(current)), also with
- * CLONE_PARENT: session rule 1), and has_child_subreaper from its real
- * parent (`parent`, a thread).
+ * change_pid(p, PIDTYPE_PGID, to) (and PIDTYPE_SID with it: `sess` is the
+ * session of `to` if it is a new group): attach first, then detach, as
+ * __change_pid does, so a session the process stays in is never freed.
  */
-export function attach_pgrp_session(tg: ThreadGroup, creator: ThreadGroup, parent: Task): void {
-  pgrp_attach(creator.pgrp as PidRoles, tg);
-  const s = creator.session as PidRoles;
-  tg.session = s;
-  s.nrSid++;
+function change_pgrp(k: Kernel, g: ThreadGroup, to: PidRoles, sess: PidRoles): void {
+  const old = pgrp_unlink(g);
+  pgrp_attach(to, g, sess);
+  pgrp_gone(k, old);
+}
+
+/**
+ * copy_process for a new process: the group (and so the session) of the
+ * task that made it (init_task_pid(p, PIDTYPE_PGID, task_pgrp(current)),
+ * also with CLONE_PARENT: session rule 1), and has_child_subreaper from its
+ * real parent (`parent`, a thread). The group has a member (the creator),
+ * so no session changes.
+ */
+export function attach_pgrp(tg: ThreadGroup, creator: ThreadGroup, parent: Task): void {
+  const r = creator.pgrp as PidRoles;
+  tg.pgrp = r;
+  const tail = r.pgTail as Task;
+  tg.pgprev = tail;
+  tg.pgnext = null;
+  tail.pgnext = tg;
+  r.pgTail = tg;
+  r.nrPg++;
   if ((parent.tg.flags & (IS_CHILD_SUBREAPER | HAS_CHILD_SUBREAPER)) !== 0) tg.flags |= HAS_CHILD_SUBREAPER;
 }
 
 /**
  * __unhash_process for a released leader: detach_pid for PIDTYPE_PID (and
- * TGID, the same pid), PGID and SID, in that order; each pid's numbers are
- * freed once it has no user left (free_pids after the detaches).
+ * TGID, the same pid), then PGID and SID; each pid's numbers are freed once
+ * it has no user left (free_pids after the detaches).
  */
 export function detach_pids(k: Kernel, g: ThreadGroup): void {
   const own = g.roles;
@@ -121,20 +156,18 @@ export function detach_pids(k: Kernel, g: ThreadGroup): void {
     g.roles = null;
     k.core.u32()[(g.pid + PID_TASK) >> 2] = 0;
     if (k.trace !== null) {
-      // Users other than g itself (it leaves its own group and session just below).
-      const pg = own.nrPg - (g.pgrp === own ? 1 : 0);
-      const sid = own.nrSid - (g.session === own ? 1 : 0);
+      // Users other than g itself (it leaves its group just below; its group leaves its session if g was its last member).
+      const mine = g.pgrp as PidRoles;
+      const pg = own.nrPg - (mine === own ? 1 : 0);
+      const sid = own.nrSid - (mine.sess === own && mine.nrPg === 1 ? 1 : 0);
       if (pg !== 0 || sid !== 0) {
         own.was = g;
         k.trace({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
       }
     }
   }
-  put_roles(k, pgrp_unlink(g));
-  const s = g.session as PidRoles;
-  g.session = null;
-  s.nrSid--;
-  put_roles(k, s);
+  const r = pgrp_unlink(g);
+  if (r.nrPg === 0) pgrp_gone(k, r);
 }
 
 /** The process group named `nr` in namespace of `t` (find_vpid + a PGID user), or null. */
@@ -167,20 +200,9 @@ export function setsid(k: Kernel, t: Task): number {
   g.flags |= SIGNAL_LEADER;
   // Reported before the old group and session are left: a pid freed by that follows its cause.
   if (k.trace !== null) k.trace({ type: 'setsid', task: g });
+  // set_special_pids: the new session and group are both the process's own pid.
   const sid = own_roles(k, g);
-  // set_special_pids: change_pid(PIDTYPE_SID), then change_pid(PIDTYPE_PGID).
-  const oldSession = g.session as PidRoles;
-  if (oldSession !== sid) {
-    g.session = sid;
-    sid.nrSid++;
-    oldSession.nrSid--;
-    put_roles(k, oldSession);
-  }
-  if (g.pgrp !== sid) {
-    const old = pgrp_unlink(g);
-    pgrp_attach(sid, g);
-    put_roles(k, old);
-  }
+  change_pgrp(k, g, sid, sid);
   runPending(k);
   return pid_nr_ns(k, g.pid, g.pidns);
 }
@@ -201,7 +223,7 @@ function setpgid_check(k: Kernel, t: Task, pid: number, pgid: number): number {
   if (p !== p.tg) return k.fail(EINVAL, WHY.SETPGID_NOT_LEADER);
   const g = p.tg;
   if (g.parent !== null && g.parent.tg === leader) {
-    if (g.session !== leader.session) return k.fail(EPERM, WHY.SETPGID_CHILD_SESSION);
+    if ((g.pgrp as PidRoles).sess !== (leader.pgrp as PidRoles).sess) return k.fail(EPERM, WHY.SETPGID_CHILD_SESSION);
   } else if (g !== leader) {
     return k.fail(ESRCH, WHY.SETPGID_NOT_CHILD);
   }
@@ -209,7 +231,8 @@ function setpgid_check(k: Kernel, t: Task, pid: number, pgid: number): number {
   let pgrp: PidRoles | null = null;
   if (pgid !== pid) {
     pgrp = find_pgrp(k, t, pgid);
-    if (pgrp === null || (pgrp.pgHead as Task).session !== leader.session) return k.fail(EPERM, WHY.SETPGID_NO_PGRP);
+    // pid_task(pgrp, PIDTYPE_PGID) and its session: every member's is the group's.
+    if (pgrp === null || pgrp.sess !== (leader.pgrp as PidRoles).sess) return k.fail(EPERM, WHY.SETPGID_NO_PGRP);
   }
   k.spProc = g;
   k.spPgrp = pgrp;
@@ -224,11 +247,8 @@ export function setpgid(k: Kernel, t: Task, pid: number, pgid: number): number {
   const pgrp = k.spPgrp ?? own_roles(k, g);
   k.spProc = k.spPgrp = null;
   if (g.pgrp !== pgrp) {
-    // change_pid(p, PIDTYPE_PGID, pgrp)
-    const old = pgrp_unlink(g);
-    pgrp_attach(pgrp, g);
     if (k.trace !== null) k.trace({ type: 'setpgid', task: g, pgid: pidNumbers(k, pgrp.pid), leader: pgrp.owner, by: t });
-    put_roles(k, old);
+    change_pgrp(k, g, pgrp, (g.pgrp as PidRoles).sess as PidRoles);
     runPending(k);
   }
   return 0;
@@ -263,8 +283,8 @@ export function getpgid(k: Kernel, t: Task, pid: number, session: boolean): numb
     if (p === null) return k.fail(ESRCH, WHY.GETPGID_NO_TASK);
     g = p.tg;
   }
-  const r = (session ? g.session : g.pgrp) as PidRoles;
-  return pid_nr_ns(k, r.pid, t.tg.pidns);
+  const pg = g.pgrp as PidRoles;
+  return pid_nr_ns(k, session ? (pg.sess as PidRoles).pid : pg.pid, t.tg.pidns);
 }
 
 /**
