@@ -63,6 +63,7 @@ describe('setsid, setpgid, getpgid, getsid, subreaper through the typed API', ()
     expect(k.setpgid(s, 4, 0)).toEqual({ ok: false, errno: 'EPERM', why: WHY.SETPGID_CHILD_SESSION });
     expect(k.setpgid(b, 0, 0)).toEqual({ ok: false, errno: 'EPERM', why: WHY.SETPGID_SESSION_LEADER });
     expect(k.setpgid(s, 0, 3)).toEqual({ ok: false, errno: 'EPERM', why: WHY.SETPGID_NO_PGRP });
+    expect(k.setpgid(s, 0, 4)).toEqual({ ok: false, errno: 'EPERM', why: WHY.SETPGID_PGRP_SESSION }); // b's group, b's session
     const th = ok(k.thread(s));
     expect(k.setpgid(s, ok(k.gettid(th)), 0)).toEqual({ ok: false, errno: 'EINVAL', why: WHY.SETPGID_NOT_LEADER });
     // the flag belongs to the process: a thread reads it, clears it

@@ -232,7 +232,9 @@ function setpgid_check(k: Kernel, t: Task, pid: number, pgid: number): number {
   if (pgid !== pid) {
     pgrp = find_pgrp(k, t, pgid);
     // pid_task(pgrp, PIDTYPE_PGID) and its session: every member's is the group's.
-    if (pgrp === null || pgrp.sess !== (leader.pgrp as PidRoles).sess) return k.fail(EPERM, WHY.SETPGID_NO_PGRP);
+    // One check in the kernel (!g || task_session(g) != task_session(group_leader)); two reasons for --explain.
+    if (pgrp === null) return k.fail(EPERM, WHY.SETPGID_NO_PGRP);
+    if (pgrp.sess !== (leader.pgrp as PidRoles).sess) return k.fail(EPERM, WHY.SETPGID_PGRP_SESSION);
   }
   k.spProc = g;
   k.spPgrp = pgrp;
@@ -280,7 +282,7 @@ export function getpgid(k: Kernel, t: Task, pid: number, session: boolean): numb
   let g: ThreadGroup = t.tg;
   if (pid !== 0) {
     const p = find_task_by_vpid(k, t, pid);
-    if (p === null) return k.fail(ESRCH, WHY.GETPGID_NO_TASK);
+    if (p === null) return k.fail(ESRCH, session ? WHY.GETSID_NO_TASK : WHY.GETPGID_NO_TASK);
     g = p.tg;
   }
   const pg = g.pgrp as PidRoles;

@@ -45,8 +45,10 @@
  * | EPERM  | SETPGID_CHILD_SESSION     | setpgid: the child is in another session |
  * | ESRCH  | SETPGID_NOT_CHILD         | setpgid: pid is neither the caller's process nor its child |
  * | EPERM  | SETPGID_SESSION_LEADER    | setpgid: the process leads a session |
- * | EPERM  | SETPGID_NO_PGRP           | setpgid: no process group pgid in the caller's session |
- * | ESRCH  | GETPGID_NO_TASK           | do_getpgid / getsid: find_task_by_vpid(pid) found no task |
+ * | EPERM  | SETPGID_NO_PGRP           | setpgid: no process group pgid (pid_task(pgrp, PIDTYPE_PGID) is NULL) |
+ * | EPERM  | SETPGID_PGRP_SESSION      | setpgid: process group pgid is in another session than the caller |
+ * | ESRCH  | GETPGID_NO_TASK           | do_getpgid: find_task_by_vpid(pid) found no task |
+ * | ESRCH  | GETSID_NO_TASK            | getsid: find_task_by_vpid(pid) found no task |
  * | EINVAL | NS_LAST_PID_RANGE         | pid_ns_ctl_handler: ns_last_pid outside [0, pid_max] |
  * | EINVAL | PID_MAX_RANGE             | proc_dointvec_pidmax: pid_max outside [301, 4194304] |
  */
@@ -90,8 +92,10 @@ export const WHY = {
   SETPGID_CHILD_SESSION: 'setpgid: the child is in another session than the caller',
   SETPGID_NOT_CHILD: 'setpgid: the process is neither the caller\'s nor a child of it',
   SETPGID_SESSION_LEADER: 'setpgid: the process is a session leader',
-  SETPGID_NO_PGRP: 'setpgid: no process group with that id in the caller\'s session',
-  GETPGID_NO_TASK: 'find_task_by_vpid: no task has that pid in the caller\'s namespace',
+  SETPGID_NO_PGRP: 'setpgid: no process group has that id (find_vpid + pid_task(pgrp, PIDTYPE_PGID))',
+  SETPGID_PGRP_SESSION: 'setpgid: that process group is in another session than the caller (task_session(g) != task_session(group_leader))',
+  GETPGID_NO_TASK: 'do_getpgid: find_task_by_vpid: no task has that pid in the caller\'s namespace',
+  GETSID_NO_TASK: 'getsid: find_task_by_vpid: no task has that pid in the caller\'s namespace',
   NS_LAST_PID_RANGE: 'pid_ns_ctl_handler: ns_last_pid outside [0, pid_max]',
   PID_MAX_RANGE: 'proc_dointvec_pidmax: pid_max outside [301, 4194304]',
 } as const;
