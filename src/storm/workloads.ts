@@ -569,7 +569,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadDef>> = {
   },
   tree: {
     name: 'tree',
-    summary: 'a container host: random trees, clone/unshare/setns NEWPID, threads, exits, kills, waits',
+    summary: 'a container host: subreaper shims, setsid, groups, clone/unshare/setns NEWPID, threads, exits, kills, waits',
     opUnit: 'syscall',
     defaults: { tasks: 300_000, depth: 4, fill: 0.99, seed: 1 },
     run: tree,
