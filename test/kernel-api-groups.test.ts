@@ -107,6 +107,41 @@ describe('setsid, setpgid, getpgid, getsid, subreaper through the typed API', ()
     expect(k.taskView(y)).toMatchObject({ state: 'reaped', pgid: 0, sid: 0, rootPgid: 0, rootSid: 0, sessionLeader: false, subreaper: false });
   });
 
+  it('processGroups: the groups a namespace sees, a reaped leader\'s group with its held number, members outside', () => {
+    const k = kernel();
+    const shim = ok(k.fork(k.init)); // 2
+    ok(k.setSubreaper(shim, true));
+    const c = ok(k.clone(shim, 'NEWPID')); // 3, 1 inside
+    ok(k.setsid(c));
+    const job = ok(k.fork(c)); // 4, 2 inside
+    ok(k.setpgid(c, 2, 0));
+    const w = ok(k.fork(job)); // 5, 3 inside
+    ok(k.exit(job, 0));
+    ok(k.wait(c));
+    const inner = k.pidNamespaceOf(c);
+    expect(JSON.parse(JSON.stringify(k.processGroups(inner)))).toEqual([
+      { pgid: 1, sid: 1, rootPgid: 3, rootSid: 3, leader: { nspid: [3, 1], state: 'running' }, members: [{ nspid: [3, 1], state: 'running' }] },
+      { pgid: 2, sid: 1, rootPgid: 4, rootSid: 3, leader: null, members: [{ nspid: [5, 3], state: 'running' }] },
+    ]);
+    expect(k.processGroups(0).map((g) => [g.pgid, g.sid, g.leader === null ? null : k.nspidOf(g.leader), g.members.length])).toEqual([
+      [1, 1, [1], 2],
+      [3, 3, [3, 1], 1],
+      [4, 3, null, 1],
+    ]);
+    // a member outside the leader's namespace: init's group has one inside after setns
+    ok(k.setns(k.init, c, 'pid_for_children'));
+    const y = ok(k.fork(k.init)); // 6, 4 inside, in init's group
+    expect(k.processGroups(inner).map((g) => [g.pgid, g.rootPgid, g.members.length])).toEqual([
+      [0, 1, 3],
+      [1, 3, 1],
+      [2, 4, 1],
+    ]);
+    expect(k.processGroups(99)).toEqual([]);
+    expect(() => loose(k).processGroups('0')).toThrow(TypeError);
+    void w;
+    void y;
+  });
+
   it('as on the kernel, a namespace init put into a group of its own namespace waits until its parent moves it out', () => {
     const k = kernel();
     const x = ok(k.clone(k.init, 'NEWPID')); // 2, 1 inside

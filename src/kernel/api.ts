@@ -152,6 +152,20 @@ export interface VisibleTask {
   subreaper: boolean;
 }
 
+/** A process group as one namespace sees it (processGroups). */
+export interface GroupView {
+  /** The group's id and its session's id in that namespace (0: no number there). */
+  pgid: number;
+  sid: number;
+  /** The same, root level numbers. */
+  rootPgid: number;
+  rootSid: number;
+  /** The process whose pid is the group's id; null once it is reaped (its numbers stay held while the group has members). */
+  leader: Task | null;
+  /** Every member (leaders of their processes), in the order they joined, also those the namespace cannot see. */
+  members: Task[];
+}
+
 const STATE_NAMES: Record<number, TaskState> = {
   [TASK_RUNNING]: 'running',
   [TASK_EXITING]: 'exiting',
@@ -546,6 +560,41 @@ export class PidnsKernel implements TaskDescriber {
   /** The id of t's namespace of a type: its active pid namespace for 'pid'. */
   pidNamespaceOf(t: Task): number {
     return this.own(t, 'pidNamespaceOf(t)').tg.pidns.serial;
+  }
+
+  /**
+   * The process groups with a member that has a number in namespace `id`
+   * (that is in it or below it), ordered by their root number: ids as the
+   * namespace sees them, the leader (null when reaped: the group keeps its
+   * number in use) and the members. A view: its cost grows with the number
+   * of groups and members.
+   */
+  processGroups(id: number): GroupView[] {
+    const ns = this.nsById(int32(id, 'processGroups(id)', 'a namespace id'));
+    if (!ns) return [];
+    const root = this.raw.rootNs;
+    const out: GroupView[] = [];
+    for (const r of this.raw.pidRoles.values()) {
+      if (r.nrPg === 0) continue;
+      const members: Task[] = [];
+      let seen = false;
+      for (let m = r.pgHead; m !== null; m = m.pgnext) {
+        members.push(m);
+        if (!seen && this.raw.pid_nr_ns(m.pid, ns) !== 0) seen = true;
+      }
+      if (!seen) continue;
+      const sess = r.sess as PidRoles;
+      out.push({
+        pgid: this.raw.pid_nr_ns(r.pid, ns),
+        sid: this.raw.pid_nr_ns(sess.pid, ns),
+        rootPgid: this.raw.pid_nr_ns(r.pid, root),
+        rootSid: this.raw.pid_nr_ns(sess.pid, root),
+        leader: r.owner,
+        members,
+      });
+    }
+    out.sort((a, b) => a.rootPgid - b.rootPgid);
+    return out;
   }
 
   /**

@@ -12,6 +12,7 @@ export {
   type TaskView,
   type NamespaceView,
   type VisibleTask,
+  type GroupView,
   type Flags,
   type TaskRef,
   WHY_INVALID_SIGNAL,
