@@ -177,8 +177,8 @@ describe('browser entry (Chromium)', () => {
         expect(last.error, ex).toBe('');
         expect(last.ran, ex).toBeGreaterThan(3);
       }
-      // The container example: the shim is a subreaper and the container init's parent, the init leads its
-      // session, w keeps the reaped job's group id 2; the root numbers on hover.
+      // The container example: the shim is a subreaper and the parent of the container init (adopted) and of
+      // the runtime (a zombie), the init leads its session, w keeps the reaped job's group id 2; root numbers on hover.
       await page.evaluate(() => { (window as unknown as { lastRun: unknown }).lastRun = null; });
       await page.selectOption('#example', 'a container init: setsid and a subreaper shim');
       await page.waitForFunction(() => (window as unknown as { lastRun: unknown }).lastRun !== null);
@@ -186,12 +186,14 @@ describe('browser entry (Chromium)', () => {
       expect(ctree).toEqual([
         'init NSpid 1 running pgid 1 sid 1 session leader',
         'shim NSpid 2 running pgid 1 sid 1 subreaper',
+        'runc NSpid 3 zombie pgid 1 sid 1',
         'c NSpid 4 1 running pgid 1 sid 1 session leader',
         'w NSpid 6 3 running pgid 2 sid 1',
         'x NSpid 7 4 running pgid 1 sid 1',
       ]);
       const titles = await page.$$eval('#tree small.grp', (ss) => ss.map((x) => x.getAttribute('title')));
-      expect(titles[3]).toBe('as pidns#0 sees them: pgid 5, sid 4');
+      expect(titles[3]).toBe('as pidns#0 sees them: pgid 4, sid 4'); // c
+      expect(titles[4]).toBe('as pidns#0 sees them: pgid 5, sid 4'); // w: the reaped job's root number
       expect(errors).toEqual([]);
       await page.close();
       // The server hands out the page, dist/ and build/*.wasm, nothing else.
