@@ -137,12 +137,13 @@ describe('browser entry (Chromium)', () => {
       // The process tree: init, its thread v, a → b, and c (init's child in b's namespace) with its thread u.
       // Each entry's own text, without its nested list.
       const tree = await page.$$eval('#tree li', (lis) => lis.map((li) => [...li.childNodes].filter((n) => n.nodeName !== 'UL').map((n) => n.textContent).join('').trim()));
+      // Processes show their group and session as their own namespace sees them (init's have no number in b's).
       expect(tree).toEqual([
-        'init NSpid 1 running',
+        'init NSpid 1 running pgid 1 sid 1 session leader',
         'v NSpid 6 running (thread)',
-        'a NSpid 2 running',
-        'b NSpid 3 1 running',
-        'c NSpid 4 2 running',
+        'a NSpid 2 running pgid 1 sid 1',
+        'b NSpid 3 1 running pgid 0 sid 0',
+        'c NSpid 4 2 running pgid 0 sid 0',
         'u NSpid 5 3 running (thread)',
       ]);
       const ns = await page.$$eval('#namespaces .ns', (ds) => ds.map((d) => d.textContent ?? ''));
@@ -176,6 +177,23 @@ describe('browser entry (Chromium)', () => {
         expect(last.error, ex).toBe('');
         expect(last.ran, ex).toBeGreaterThan(3);
       }
+      // The container example: the shim is a subreaper and the parent of the container init (adopted) and of
+      // the runtime (a zombie), the init leads its session, w keeps the reaped job's group id 2; root numbers on hover.
+      await page.evaluate(() => { (window as unknown as { lastRun: unknown }).lastRun = null; });
+      await page.selectOption('#example', 'a container init: setsid and a subreaper shim');
+      await page.waitForFunction(() => (window as unknown as { lastRun: unknown }).lastRun !== null);
+      const ctree = await page.$$eval('#tree li', (lis) => lis.map((li) => [...li.childNodes].filter((n) => n.nodeName !== 'UL').map((n) => n.textContent).join('').trim()));
+      expect(ctree).toEqual([
+        'init NSpid 1 running pgid 1 sid 1 session leader',
+        'shim NSpid 2 running pgid 1 sid 1 subreaper',
+        'runc NSpid 3 zombie pgid 1 sid 1',
+        'c NSpid 4 1 running pgid 1 sid 1 session leader',
+        'w NSpid 6 3 running pgid 2 sid 1',
+        'x NSpid 7 4 running pgid 1 sid 1',
+      ]);
+      const titles = await page.$$eval('#tree small.grp', (ss) => ss.map((x) => x.getAttribute('title')));
+      expect(titles[3]).toBe('as pidns#0 sees them: pgid 4, sid 4'); // c
+      expect(titles[4]).toBe('as pidns#0 sees them: pgid 5, sid 4'); // w: the reaped job's root number
       expect(errors).toEqual([]);
       await page.close();
       // The server hands out the page, dist/ and build/*.wasm, nothing else.

@@ -167,6 +167,12 @@ describe('handles of another kernel (issue 9.3)', () => {
     ['setPidmax', (k, x) => k.setPidmax(x, 400)],
     ['samens(a)', (k, x) => k.samens(x, k.init, 'pid')],
     ['samens(b)', (k, x) => k.samens(k.init, x, 'pid')],
+    ['setsid', (k, x) => k.setsid(x)],
+    ['setpgid', (k, x) => k.setpgid(x, 0, 0)],
+    ['getpgid', (k, x) => k.getpgid(x)],
+    ['getsid', (k, x) => k.getsid(x)],
+    ['setSubreaper', (k, x) => k.setSubreaper(x, true)],
+    ['getSubreaper', (k, x) => k.getSubreaper(x)],
     ['taskView', (k, x) => k.taskView(x)],
     ['pidNamespaceOf', (k, x) => k.pidNamespaceOf(x)],
     ['nspidOf', (k, x) => k.nspidOf(x)],
@@ -231,8 +237,8 @@ describe('plain data: JSON, util.inspect, formatEvent without a namer', () => {
       { id: 6, level: 1, parent: 0, alive: true, init: { nspid: [2, 1], state: 'running' }, zapping: null, pidMax: 4194304, lastPid: 3, nrPids: 2 },
     ]);
     expect(JSON.parse(JSON.stringify(k.tasksIn(6)))).toEqual([
-      { task: { nspid: [2, 1], state: 'running' }, tid: 1, tgid: 1, state: 'running' },
-      { task: { nspid: [3, 2], state: 'zombie' }, tid: 2, tgid: 2, state: 'zombie' },
+      { task: { nspid: [2, 1], state: 'running' }, tid: 1, tgid: 1, state: 'running', pgid: 0, sid: 0, subreaper: false },
+      { task: { nspid: [3, 2], state: 'zombie' }, tid: 2, tgid: 2, state: 'zombie', pgid: 0, sid: 0, subreaper: false },
     ]);
     expect(JSON.parse(JSON.stringify(k.taskView(b)))).toMatchObject({ task: { nspid: [3, 2] }, state: 'zombie', nspid: [3, 2] });
     expect(JSON.parse(JSON.stringify(k.taskView(t)))).toMatchObject({ task: { nspid: [], state: 'reaped' }, state: 'reaped' });

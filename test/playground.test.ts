@@ -33,7 +33,7 @@ describe('playground', () => {
     const dir = join(ROOT, 'test', 'scenarios', 'playground');
     const files = readdirSync(dir).filter((f) => f.endsWith('.pidns')).sort();
     const examples = pageExamples();
-    expect(examples.length).toBeGreaterThanOrEqual(files.length);
+    expect(examples.length).toBe(files.length);
     files.forEach((file, i) => {
       const [name, text] = examples[i];
       const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();

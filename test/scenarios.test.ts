@@ -27,9 +27,9 @@ function findScenarios(dir: string): string[] {
 const scenarios = findScenarios(ROOT);
 
 describe('scenario corpus', () => {
-  it('has the 20 public scenarios and more', () => {
-    expect(scenarios.filter((s) => s.includes(`${join('scenarios', 'shared')}`)).length).toBe(20);
-    expect(scenarios.length).toBeGreaterThan(20);
+  it('has the 46 public scenarios (1–38 of version 1, 40–90 of version 2) and more', () => {
+    expect(scenarios.filter((s) => s.includes(`${join('scenarios', 'shared')}`)).length).toBe(46);
+    expect(scenarios.length).toBeGreaterThan(46);
   });
 });
 

@@ -1,10 +1,10 @@
 /**
  * The built-in scenarios of both pages: the explorer imports them, and the
  * playground (web/playground.html) loads this module's tsc output,
- * /dist/explorer/examples.js, so there is one copy. The first four are the
- * recorded examples of test/scenarios/playground/ (checked against the
- * kernel by the scenario suite); test/explorer-state.test.ts and
- * test/playground.test.ts check that these texts equal those files. The
+ * /dist/explorer/examples.js, so there is one copy. Each is a recorded
+ * example of test/scenarios/playground/ (checked against the kernel by the
+ * scenario suite); test/explorer-state.test.ts and test/playground.test.ts
+ * check that these texts equal those files, one file an example. The
  * module imports nothing, so the page's load of it fetches one file.
  */
 export interface Example {
@@ -67,6 +67,26 @@ x = fork n
 nspid x
 pidmax n 400
 y = clone3 n 0 set_tid=500   # EINVAL: above pid_max
+`,
+  },
+  {
+    id: 'container-init',
+    title: 'a container init: setsid and a subreaper shim',
+    source: `# containerd-style: a subreaper shim adopts the container's init
+shim = fork init
+subreaper shim 1
+runc = fork shim
+c = clone runc NEWPID         # the container's init
+setsid c                      # 1: it leads a session of its own
+exit runc 0                   # c goes to the shim, not to init
+job = fork c
+setpgid c 2 0                 # job leads process group 2
+w = fork job
+exit job 0                    # w goes to c
+wait c                        # job is reaped ...
+getpgid w 0                   # 2: ... but its number is still w's group
+lastpid c 1
+x = fork c                    # so fork skips 2
 `,
   },
   {

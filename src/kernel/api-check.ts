@@ -53,6 +53,12 @@ export function int32(v: unknown, where: string, what = 'an integer'): number {
   return v;
 }
 
+/** A flag of the typed API (setSubreaper(on)): true or false only (a 0/1 or 'yes' is a TypeError: say which you mean). */
+export function bool(v: unknown, where: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${where}: expected true or false, got ${show(v)}`);
+  return v;
+}
+
 /**
  * A sysctl value (ns_last_pid, pid_max): the kernel parses the text written
  * to /proc, so an integer of any size is a value it can be given; one beyond

@@ -31,7 +31,7 @@
 import { errnoName, type ErrnoName } from '../core/errno.js';
 import { readCounters, type AllocatorCounters } from '../core/counters.js';
 import type { PidCore } from '../core/types.js';
-import { int32, isTask, pidCore, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
+import { bool, int32, isTask, pidCore, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
 import { EventDispatcher } from './api-events.js';
 import { type NsType } from './flags.js';
 import { Kernel, type KernelEvent } from './kernel.js';
@@ -44,7 +44,10 @@ import {
   TASK_RUNNING,
   TASK_ZAPWAIT,
   TASK_ZOMBIE,
+  IS_CHILD_SUBREAPER,
+  SIGNAL_LEADER,
   type PidNs,
+  type PidRoles,
   type Task,
   type TaskDescriber,
 } from './objects.js';
@@ -90,6 +93,21 @@ export interface TaskView {
   isLeader: boolean;
   /** The namespace id of its active pid namespace. */
   pidns: number;
+  /**
+   * Its process group id and session id as its own (active) namespace
+   * sees them: what getpgid(0) / getsid(0) would give it; 0 where the id
+   * has no number there (a namespace init still in its creator's session),
+   * and 0 once reaped.
+   */
+  pgid: number;
+  sid: number;
+  /** The same ids, root level numbers (never 0 before the reap). */
+  rootPgid: number;
+  rootSid: number;
+  /** Does its process lead its session (setsid made it)? */
+  sessionLeader: boolean;
+  /** Is its process a child subreaper (PR_SET_CHILD_SUBREAPER)? */
+  subreaper: boolean;
 }
 
 export interface NamespaceView {
@@ -127,6 +145,25 @@ export interface VisibleTask {
   /** Its process id (tgid) in that namespace. */
   tgid: number;
   state: TaskState;
+  /** Its process group and session ids in that namespace (0: no number there, as `ps` inside shows). */
+  pgid: number;
+  sid: number;
+  /** Is its process a child subreaper? */
+  subreaper: boolean;
+}
+
+/** A process group as one namespace sees it (processGroups). */
+export interface GroupView {
+  /** The group's id and its session's id in that namespace (0: no number there). */
+  pgid: number;
+  sid: number;
+  /** The same, root level numbers. */
+  rootPgid: number;
+  rootSid: number;
+  /** The process whose pid is the group's id; null once it is reaped (its numbers stay held while the group has members). */
+  leader: Task | null;
+  /** Every member (leaders of their processes), in the order they joined, also those the namespace cannot see. */
+  members: Task[];
 }
 
 const STATE_NAMES: Record<number, TaskState> = {
@@ -366,6 +403,64 @@ export class PidnsKernel implements TaskDescriber {
     return this.void(this.raw.set_pid_max(a, sysctlValue(v, 'setPidmax(v)')));
   }
 
+  // ------------------------------------- process groups, sessions, subreapers
+
+  /**
+   * setsid(): t's process leads a new session and a new process group, both
+   * numbered with its pid; the value is that id as t sees it. EPERM when it
+   * leads a session already or its pid is a process group's id.
+   */
+  setsid(t: Task): Result<number> {
+    const a = this.own(t, 'setsid(t)');
+    return this.call(() => this.num(this.raw.setsid(a)));
+  }
+
+  /**
+   * setpgid(pid, pgid) made by t, both as t sees them (pid 0: t's process;
+   * pgid 0: the same as pid). The kernel's checks, in its order: EINVAL
+   * (pgid < 0, a thread that leads nothing), ESRCH (no such task, not t's
+   * process or its child), EPERM (a child in another session, a session
+   * leader, no such group in t's session). As on the kernel, a namespace
+   * init may be put into a group whose id is another pid of its own
+   * namespace; it then never finishes exiting until its parent moves it
+   * out (a scenario refuses that call: setpgidTrapsInit on the raw kernel).
+   */
+  setpgid(t: Task, pid: number, pgid: number): Result<void> {
+    const a = this.own(t, 'setpgid(t)');
+    const p = int32(pid, 'setpgid(pid)', 'a pid');
+    const g = int32(pgid, 'setpgid(pgid)', 'a process group id');
+    return this.call(() => this.void(this.raw.setpgid(a, p, g)));
+  }
+
+  /** getpgid(pid) made by t (pid 0: t's own): the group id as t sees it, 0 when it has no number there. */
+  getpgid(t: Task, pid = 0): Result<number> {
+    const a = this.own(t, 'getpgid(t)');
+    return this.num(this.raw.getpgid(a, int32(pid, 'getpgid(pid)', 'a pid')));
+  }
+
+  /** getsid(pid) made by t (pid 0: t's own): the session id as t sees it, 0 when it has no number there. */
+  getsid(t: Task, pid = 0): Result<number> {
+    const a = this.own(t, 'getsid(t)');
+    return this.num(this.raw.getsid(a, int32(pid, 'getsid(pid)', 'a pid')));
+  }
+
+  /**
+   * prctl(PR_SET_CHILD_SUBREAPER, on) made by t: its process becomes (or
+   * stops being) a child subreaper, to which orphans of its descendants go
+   * instead of the namespace init. `on` is true or false.
+   */
+  setSubreaper(t: Task, on: boolean): Result<void> {
+    const a = this.own(t, 'setSubreaper(t)');
+    const v = bool(on, 'setSubreaper(on)');
+    return this.call(() => this.void(this.raw.setSubreaper(a, v)));
+  }
+
+  /** prctl(PR_GET_CHILD_SUBREAPER) made by t: is its process a child subreaper? */
+  getSubreaper(t: Task): Result<boolean> {
+    const r = this.raw.getSubreaper(this.own(t, 'getSubreaper(t)'));
+    return r < 0 ? this.err(r) : { ok: true, value: r === 1 };
+  }
+
   /** Are /proc/<a>/ns/<type> and /proc/<b>/ns/<type> the same namespace? */
   samens(a: Task, b: Task, type: NsType): Result<boolean> {
     const x = this.own(a, 'samens(a)');
@@ -412,6 +507,9 @@ export class PidnsKernel implements TaskDescriber {
   taskView(task: Task): TaskView {
     const t = this.own(task, 'taskView(t)');
     const dead = t.state === TASK_DEAD;
+    // A process's session is its group's (PidRoles.sess); a reaped one has neither.
+    const pgrp = dead ? null : t.tg.pgrp;
+    const sess = pgrp === null ? null : pgrp.sess;
     return {
       task: t,
       state: STATE_NAMES[t.state],
@@ -419,7 +517,18 @@ export class PidnsKernel implements TaskDescriber {
       nstgid: dead ? [] : this.raw.nspidOf(t.tg.leader),
       isLeader: t === t.tg.leader,
       pidns: t.tg.pidns.serial,
+      pgid: this.roleNr(pgrp, t.tg.pidns),
+      sid: this.roleNr(sess, t.tg.pidns),
+      rootPgid: this.roleNr(pgrp, this.raw.rootNs),
+      rootSid: this.roleNr(sess, this.raw.rootNs),
+      sessionLeader: !dead && (t.tg.flags & SIGNAL_LEADER) !== 0,
+      subreaper: !dead && (t.tg.flags & IS_CHILD_SUBREAPER) !== 0,
     };
+  }
+
+  /** The number of a group or session id in ns, 0 where none (or for a reaped process: no roles). */
+  private roleNr(r: PidRoles | null, ns: PidNs): number {
+    return r === null ? 0 : this.raw.pid_nr_ns(r.pid, ns);
   }
 
   private nsView(ns: PidNs): NamespaceView {
@@ -454,6 +563,41 @@ export class PidnsKernel implements TaskDescriber {
   }
 
   /**
+   * The process groups with a member that has a number in namespace `id`
+   * (that is in it or below it), ordered by their root number: ids as the
+   * namespace sees them, the leader (null when reaped: the group keeps its
+   * number in use) and the members. A view: its cost grows with the number
+   * of groups and members.
+   */
+  processGroups(id: number): GroupView[] {
+    const ns = this.nsById(int32(id, 'processGroups(id)', 'a namespace id'));
+    if (!ns) return [];
+    const root = this.raw.rootNs;
+    const out: GroupView[] = [];
+    for (const r of this.raw.pidRoles.values()) {
+      if (r.nrPg === 0) continue;
+      const members: Task[] = [];
+      let seen = false;
+      for (let m = r.pgHead; m !== null; m = m.pgnext) {
+        members.push(m);
+        if (!seen && this.raw.pid_nr_ns(m.pid, ns) !== 0) seen = true;
+      }
+      if (!seen) continue;
+      const sess = r.sess as PidRoles;
+      out.push({
+        pgid: this.raw.pid_nr_ns(r.pid, ns),
+        sid: this.raw.pid_nr_ns(sess.pid, ns),
+        rootPgid: this.raw.pid_nr_ns(r.pid, root),
+        rootSid: this.raw.pid_nr_ns(sess.pid, root),
+        leader: r.owner,
+        members,
+      });
+    }
+    out.sort((a, b) => a.rootPgid - b.rootPgid);
+    return out;
+  }
+
+  /**
    * Every unreaped thread that has a number in namespace `id`, with the
    * numbers it has there, ordered by tid.
    */
@@ -463,8 +607,11 @@ export class PidnsKernel implements TaskDescriber {
     const out: VisibleTask[] = [];
     this.raw.forEachProcessBelow(ns, (g) => {
       const tgid = this.raw.pid_nr_ns(g.leader.pid, ns);
+      const pgid = this.roleNr(g.pgrp, ns);
+      const sid = this.roleNr(g.pgrp === null ? null : g.pgrp.sess, ns);
+      const subreaper = (g.flags & IS_CHILD_SUBREAPER) !== 0;
       for (let th = g.threadHead; th; th = th.tnext) {
-        out.push({ task: th, tid: this.raw.pid_nr_ns(th.pid, ns), tgid, state: STATE_NAMES[th.state] });
+        out.push({ task: th, tid: this.raw.pid_nr_ns(th.pid, ns), tgid, state: STATE_NAMES[th.state], pgid, sid, subreaper });
       }
     });
     out.sort((a, b) => a.tid - b.tid);

@@ -9,6 +9,8 @@ import type { Kernel } from './kernel.js';
 import { put_nsproxy } from './nsproxy.js';
 import {
   GROUP_QUEUED,
+  HAS_CHILD_SUBREAPER,
+  IS_CHILD_SUBREAPER,
   SIGCHLD_IGNORED,
   SIGNAL_GROUP_EXIT,
   SIGNAL_UNKILLABLE,
@@ -21,7 +23,9 @@ import {
   type ThreadGroup,
 } from './objects.js';
 import { unlinkChild, unlinkNsMember } from './fork.js';
-import { runPending, unrefPidNs, zapRecheckFrom, zap_pid_ns_processes } from './pid_namespace.js';
+import { detach_pids } from './pgrp.js';
+import { free_pid } from './pid.js';
+import { runPending, zap_pid_ns_processes } from './pid_namespace.js';
 import { WHY } from './why.js';
 
 /** exit_group(code): the whole thread group ends with status code & 0xff (rule 15). */
@@ -142,15 +146,36 @@ export function do_notify_parent(k: Kernel, tg: ThreadGroup): void {
 }
 
 /**
+ * find_new_reaper (kernel/exit.c): a live thread of the father's process;
+ * else, when the father's process has_child_subreaper, the nearest
+ * ancestor along real parents whose pid is at the father's level (its
+ * namespace: never past the namespace init) that is a subreaper and has a
+ * live thread, that thread; else the namespace's child reaper (rule 16,
+ * session rules 20, 21).
+ */
+export function find_new_reaper(k: Kernel, father: Task, childReaper: Task): Task {
+  const alive = find_alive_thread(k, father.tg);
+  if (alive !== null) return alive;
+  if ((father.tg.flags & HAS_CHILD_SUBREAPER) !== 0) {
+    const level = father.tg.pidns.level;
+    for (let r = father.tg.parent; r !== null && r.tg.pidns.level === level; r = r.tg.parent) {
+      if ((r.tg.flags & IS_CHILD_SUBREAPER) === 0) continue;
+      const th = find_alive_thread(k, r.tg);
+      if (th !== null) return th;
+    }
+  }
+  return childReaper;
+}
+
+/**
  * forget_original_parent's hand-over: find_new_reaper (a live thread of
- * the father's group, else the child reaper of the father's active
- * namespace: rule 16), every child's real_parent moved, the list spliced
+ * the father's group, a subreaper, else the child reaper of the father's
+ * active namespace: rule 16), every child's real_parent moved, the list spliced
  * onto the tail of the new parent's (rule 18), and reparent_leader's
  * notification for zombies when the reaper is in another process.
  */
 export function reparent_children(k: Kernel, father: Task, childReaper: Task): void {
-  const alive = find_alive_thread(k, father.tg);
-  const reaper = alive ?? childReaper;
+  const reaper = find_new_reaper(k, father, childReaper);
   const threaded = reaper.tg === father.tg;
   const autoreap = !threaded && (reaper.tg.flags & SIGCHLD_IGNORED) !== 0;
   let dead: ThreadGroup[] | null = null;
@@ -159,7 +184,10 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
     c.parent = reaper;
     c.seq = ++k.seq;
     n++;
-    if (k.emit !== null) k.emit({ type: 'reparent', child: c, from: father, to: reaper });
+    if (k.emit !== null) {
+      const subreaper = !threaded && (reaper.tg.flags & IS_CHILD_SUBREAPER) !== 0;
+      k.emit({ type: 'reparent', child: c, from: father, to: reaper, subreaper });
+    }
     if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) {
       if (autoreap) (dead ??= []).push(c);
       else {
@@ -210,9 +238,9 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   k.freeIds.push(t.id);
   t.id = -1;
   k.nrTasks--;
-  k.core.free_pid(t.pid);
-  if (k.zapping.length !== 0) zapRecheckFrom(k, tg.pidns);
-  unrefPidNs(k, tg.pidns);
+  // __unhash_process: detach_pid of every role; free_pid once a pid has no user left.
+  if (t === tg.leader) detach_pids(k, tg);
+  else free_pid(k, t.pid, tg.pidns);
   if (t !== tg.leader) {
     const leader = tg.leader;
     if (leader.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);

@@ -20,6 +20,7 @@ import {
 } from './flags.js';
 import type { Kernel } from './kernel.js';
 import { create_new_namespaces, put_nsproxy } from './nsproxy.js';
+import { attach_pgrp } from './pgrp.js';
 import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_RUNNING, Task, type ThreadGroup } from './objects.js';
 import { WHY } from './why.js';
 
@@ -35,7 +36,7 @@ export function newTask(k: Kernel, id: number, pid: number, tg: Task | null, nsp
   t.tg = tg ?? t;
   t.nsproxy = nsp;
   t.state = TASK_RUNNING;
-  // release_task left the list links null; the process fields start over.
+  // release_task left the list links (and pgrp, roles) null; the process fields start over.
   t.threadHead = t.threadTail = null;
   t.nrThreads = t.live = t.flags = t.exitStatus = t.seq = t.nrChildren = 0;
   t.parent = null;
@@ -121,6 +122,7 @@ export function copy_process(k: Kernel, p: Task, flags: number, nset: number): T
     tg.live = 1;
     linkChild(k, parent, tg);
     linkNsMember(k, tg);
+    attach_pgrp(tg, ptg, parent);
     // is_child_reaper: a leader whose deepest number is 1 becomes the namespace's init.
     if (u[(pid + PID_HEADER + pidns.level * UPID_SIZE + UPID_NR) >> 2] === 1) {
       pidns.childReaper = t;

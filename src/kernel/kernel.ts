@@ -24,8 +24,8 @@
  *   every thread-group leader's exit_signal is SIGCHLD (true for every task a
  *   scenario can create), so waitpid needs no __WCLONE logic.
  * - RLIMIT_NPROC, threads-max, cgroups, credentials, user namespaces,
- *   ptrace, stop/continue and process groups other than init's are not
- *   modelled (every task runs as root in init's process group).
+ *   ptrace, stop/continue, exec and controlling terminals are not modelled
+ *   (every task runs as root; pgrp.ts says what that means for groups).
  * - A process's signal_struct fields live in its leader's Task (objects.ts):
  *   the model has no exec, so the leader never changes and is released last.
  * - With KernelModelOptions.recycle, released Task objects are reused by
@@ -47,7 +47,8 @@
  * (copy_process), exit.ts (do_exit, exit_notify, forget_original_parent,
  * release_task), wait.ts (do_wait), signal.ts (kill_something_info),
  * pid_namespace.ts (create_pid_namespace, zap_pid_ns_processes),
- * nsproxy.ts (unshare, setns), pid.ts (pid_nr_ns, getpid, the sysctls).
+ * nsproxy.ts (unshare, setns), pid.ts (pid_nr_ns, getpid, the sysctls),
+ * pgrp.ts (process groups, sessions, subreapers: setsid, setpgid, prctl).
  * The fields marked internal are the rooms' shared state, not API.
  */
 import { NS_PID_ALLOCATED, PIDNS_ADDING, PID_TASK } from '../core/layout.js';
@@ -56,7 +57,8 @@ import { exit, exit_group } from './exit.js';
 import { PTHREAD_CREATE_FLAGS, type NsType } from './flags.js';
 import { allocId, clone3, copy_process, linkNsMember } from './fork.js';
 import { nsLink, samens, setns, unshare } from './nsproxy.js';
-import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_DEAD, TASK_RUNNING, Task, type ThreadGroup } from './objects.js';
+import { NsProxy, PidNs, PidRoles, SIGNAL_LEADER, SIGNAL_UNKILLABLE, TASK_DEAD, TASK_RUNNING, Task, type ThreadGroup } from './objects.js';
+import { get_child_subreaper, getpgid, set_child_subreaper, setpgid, setpgid_traps_init, setsid } from './pgrp.js';
 import {
   getpid,
   getppid,
@@ -97,8 +99,13 @@ export type KernelEvent =
   | { type: 'exit'; task: Task; zombie: boolean }
   /** find_child_reaper: the role moved to another thread of the init's process. */
   | { type: 'child-reaper'; ns: PidNs; task: Task }
-  /** forget_original_parent: the process led by `child` now has `to` as real_parent. */
-  | { type: 'reparent'; child: Task; from: Task; to: Task }
+  /**
+   * forget_original_parent: the process led by `child` now has `to` as
+   * real_parent. `subreaper`: `to`'s process is a child subreaper other
+   * than the dead parent's own (find_new_reaper's subreaper search, or a
+   * namespace init that is one too).
+   */
+  | { type: 'reparent'; child: Task; from: Task; to: Task; subreaper: boolean }
   /** The init of `ns` (`init`: its last thread) started zap_pid_ns_processes and waits for the namespace to empty. */
   | { type: 'zap'; ns: PidNs; init: Task }
   /** The namespace emptied: its init ends its exit. */
@@ -111,7 +118,30 @@ export type KernelEvent =
    */
   | { type: 'release'; task: Task; how: 'wait' | 'autoreap' | 'zap' | 'thread'; by: Task | null }
   /** The last reference to the namespace went: it is freed. */
-  | { type: 'pidns-free'; ns: PidNs };
+  | { type: 'pidns-free'; ns: PidNs }
+  /** ksys_setsid: the process led by `task` leads a new session and a new process group, both with its pid. */
+  | { type: 'setsid'; task: Task }
+  /**
+   * setpgid by `by`: the process led by `task` moved into the process group
+   * whose id is the struct pid with numbers `pgid` (root level first);
+   * `leader` is that pid's process while it is not reaped (`task` itself
+   * for a new group of its own).
+   */
+  | { type: 'setpgid'; task: Task; pgid: number[]; leader: Task | null; by: Task }
+  /** prctl(PR_SET_CHILD_SUBREAPER): the process led by `task` is (on) or is no longer a child subreaper. */
+  | { type: 'subreaper'; task: Task; on: boolean }
+  /**
+   * __unhash_process of a reaped leader whose pid is still a process
+   * group's (`pgrp`) and/or a session's (`session`) id: its numbers stay
+   * allocated at every level (session rule 10).
+   */
+  | { type: 'pid-held'; task: Task; pgrp: boolean; session: boolean }
+  /**
+   * The last process group or session user of a reaped process's pid left
+   * (setpgid, setsid or a reap): free_pid returns its numbers `nspid` (root
+   * level first). `task`: the reaped process whose pid it was.
+   */
+  | { type: 'pid-free'; task: Task; nspid: number[] };
 
 /** Options of the raw Kernel. */
 export interface KernelModelOptions {
@@ -235,6 +265,11 @@ export class Kernel {
   readonly recycle: boolean;
   /** @internal Released tasks waiting for reuse, the last released on top. */
   readonly taskCache: Task[] = [];
+  /** @internal The PGID/SID roles of struct pids that are group or session ids, by pid handle (pgrp.ts). */
+  readonly pidRoles = new Map<number, PidRoles>();
+  /** @internal setpgid_check's answer: the process to move and its new group (null: a group of its own). */
+  spProc: ThreadGroup | null = null;
+  spPgrp: PidRoles | null = null;
 
   constructor(core: PidCore, opts: KernelModelOptions = {}) {
     this.core = core;
@@ -252,8 +287,16 @@ export class Kernel {
     tg.threadHead = tg.threadTail = t;
     tg.nrThreads = 1;
     tg.live = 1;
-    tg.flags = SIGNAL_UNKILLABLE;
+    // The oracle's init called setsid: it leads session 1 and group 1.
+    tg.flags = SIGNAL_UNKILLABLE | SIGNAL_LEADER;
     linkNsMember(this, tg);
+    const roles = new PidRoles(pid, root, tg);
+    tg.roles = tg.pgrp = roles;
+    roles.pgHead = roles.pgTail = tg;
+    roles.nrPg = 1;
+    roles.sess = roles;
+    roles.nrSid = 1;
+    this.pidRoles.set(pid, roles);
     root.refs++;
     root.childReaper = t;
     this.tasks[t.id] = t;
@@ -384,6 +427,49 @@ export class Kernel {
    */
   forEachProcessBelow(ns: PidNs, fn: (tg: ThreadGroup) => void): void {
     forEachProcessBelow(this, ns, fn);
+  }
+
+  // ---------------------------------------------------------------------
+  // Process groups, sessions, subreapers (pgrp.ts).
+
+  /** setsid(): the new session id as t sees it (its process's pid), or an errno. */
+  setsid(t: Task): number {
+    return setsid(this, t);
+  }
+
+  /** setpgid(pid, pgid) made by t, both as t sees them (0: t's process / the same as pid). */
+  setpgid(t: Task, pid: number, pgid: number): number {
+    return setpgid(this, t, pid, pgid);
+  }
+
+  /**
+   * Would setpgid(pid, pgid) by t succeed in making a namespace init's
+   * process a member of a group whose id is another pid with a number in
+   * the init's namespace (a scenario error: that init could never finish
+   * exiting)? That init's process, else null. Changes nothing.
+   */
+  setpgidTrapsInit(t: Task, pid: number, pgid: number): Task | null {
+    return setpgid_traps_init(this, t, pid, pgid);
+  }
+
+  /** getpgid(pid) made by t: the group id as t sees it, 0 when it has no number there. */
+  getpgid(t: Task, pid: number): number {
+    return getpgid(this, t, pid, false);
+  }
+
+  /** getsid(pid) made by t: the session id as t sees it, 0 when it has no number there. */
+  getsid(t: Task, pid: number): number {
+    return getpgid(this, t, pid, true);
+  }
+
+  /** prctl(PR_SET_CHILD_SUBREAPER, on) made by t. */
+  setSubreaper(t: Task, on: boolean): number {
+    return set_child_subreaper(this, t, on);
+  }
+
+  /** prctl(PR_GET_CHILD_SUBREAPER) made by t: 1 or 0. */
+  getSubreaper(t: Task): number {
+    return get_child_subreaper(this, t);
   }
 
   // ---------------------------------------------------------------------

@@ -43,6 +43,12 @@ export const SIGNAL_UNKILLABLE = 2;
 export const SIGCHLD_IGNORED = 4;
 /** In the kernel model's queue of processes whose threads still have to run do_exit. */
 export const GROUP_QUEUED = 8;
+/** signal->leader: the process is a session leader (setsid; the root init from the start). Not inherited. */
+export const SIGNAL_LEADER = 16;
+/** signal->is_child_subreaper (PR_SET_CHILD_SUBREAPER). */
+export const IS_CHILD_SUBREAPER = 32;
+/** signal->has_child_subreaper: some ancestor was a subreaper when this process was made or when it set the flag (propagate_has_child_subreaper). */
+export const HAS_CHILD_SUBREAPER = 64;
 
 /**
  * A thread (task_struct) and, on a thread-group leader, its process
@@ -105,6 +111,17 @@ export class Task {
   /** Membership in pidns's process list (for kill(-1) and zap_pid_ns_processes). */
   nprev: Task | null = null;
   nnext: Task | null = null;
+  /**
+   * signal->pids[PIDTYPE_PGID]: the roles of the struct pid that is the
+   * process's group (null on other threads and after release_task). Its
+   * session (signal->pids[PIDTYPE_SID]) is the group's: `pgrp.sess`.
+   */
+  pgrp: PidRoles | null = null;
+  /** Membership in pgrp's member list (the struct pid's tasks[PIDTYPE_PGID]). */
+  pgprev: Task | null = null;
+  pgnext: Task | null = null;
+  /** The group and session roles of this process's own pid, while it has any (PidRoles.owner is then this Task). */
+  roles: PidRoles | null = null;
 
   /** `tg` null: a new process, whose leader this is. */
   constructor(id: number, pid: number, tg: Task | null, nsproxy: NsProxy, pidns: PidNs) {
@@ -169,6 +186,45 @@ export class Task {
  * fields). The name marks the places that deal with whole processes.
  */
 export type ThreadGroup = Task;
+
+/**
+ * The PGID and SID roles of one struct pid (its tasks[PIDTYPE_PGID] and
+ * tasks[PIDTYPE_SID] lists, the second one counted per group; pgrp.ts): made when the pid first becomes a
+ * process group or session id, dropped when the last user leaves. While it
+ * has users the pid's numbers stay allocated at every level, also after its
+ * own task is released (owner null): __change_pid and __unhash_process call
+ * free_pid only once no task uses the pid in any role.
+ */
+export class PidRoles {
+  /** The struct pid (core handle). */
+  readonly pid: number;
+  /** Its deepest namespace (the one its free drops a reference on). */
+  readonly ns: PidNs;
+  /** The process whose pid it is (PIDTYPE_PID / TGID), null once released. */
+  owner: Task | null;
+  /** Processes with this pgid: a list (join order) and its length. */
+  pgHead: Task | null = null;
+  pgTail: Task | null = null;
+  nrPg = 0;
+  /**
+   * While it is a group (nrPg > 0): the session of every member. Differs
+   * from the kernel on purpose: the kernel keeps each process's sid in
+   * signal->pids[PIDTYPE_SID]; since every member of a group is in one
+   * session (setsid and setpgid keep it so), the model keeps it once per
+   * group, and a fork costs no session bookkeeping.
+   */
+  sess: PidRoles | null = null;
+  /** How many groups (PidRoles with members) have this pid as their session: it is a session id while > 0. */
+  nrSid = 0;
+  /** The released process whose pid it was (for the pid-free trace event only; stale once a recycled Task is reused). */
+  was: Task | null = null;
+
+  constructor(pid: number, ns: PidNs, owner: Task) {
+    this.pid = pid;
+    this.ns = ns;
+    this.owner = owner;
+  }
+}
 
 /** The rarely used part of a Task (Task.kids): its children list and zombie heap. */
 export class TaskChildren {

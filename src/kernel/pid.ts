@@ -19,6 +19,7 @@ import {
   UPID_SIZE,
 } from '../core/layout.js';
 import type { Kernel } from './kernel.js';
+import { unrefPidNs, zapRecheckFrom } from './pid_namespace.js';
 import { TASK_RUNNING, type PidNs, type Task } from './objects.js';
 import { WHY } from './why.js';
 
@@ -35,14 +36,36 @@ export function pid_nr_ns(k: Kernel, pid: number, ns: PidNs): number {
 
 /** The NSpid numbers of a thread, root level first. */
 export function nspidOf(k: Kernel, t: Task): number[] {
+  return pidNumbers(k, t.pid);
+}
+
+/** The numbers of an allocated struct pid (core handle), root level first. */
+export function pidNumbers(k: Kernel, pid: number): number[] {
   const u = k.core.u32();
-  const level = u[(t.pid + PID_LEVEL) >> 2];
+  const level = u[(pid + PID_LEVEL) >> 2];
   const out = new Array<number>(level + 1);
-  for (let i = 0; i <= level; i++) out[i] = u[(t.pid + PID_HEADER + i * UPID_SIZE + UPID_NR) >> 2];
+  for (let i = 0; i <= level; i++) out[i] = u[(pid + PID_HEADER + i * UPID_SIZE + UPID_NR) >> 2];
   return out;
 }
 
-/** The task owning a published struct pid (PIDTYPE_PID). */
+/** pid_task(pid, PIDTYPE_PID): the task owning a published struct pid, null for a pid kept only as a group or session id. */
+export function taskOfPidOrNull(k: Kernel, pid: number): Task | null {
+  const id = k.core.u32()[(pid + PID_TASK) >> 2];
+  return id === 0 ? null : (k.tasks[id - 1] as Task);
+}
+
+/**
+ * free_pid (kernel/pid.c) of struct pid `pid` whose deepest namespace is
+ * `ns`, once no task uses it in any role: every level's number returned;
+ * a namespace waiting in zap_pid_ns_processes may have emptied.
+ */
+export function free_pid(k: Kernel, pid: number, ns: PidNs): void {
+  k.core.free_pid(pid);
+  if (k.zapping.length !== 0) zapRecheckFrom(k, ns);
+  unrefPidNs(k, ns);
+}
+
+/** The task owning a published struct pid known to have one. */
 export function taskOfPid(k: Kernel, pid: number): Task {
   return k.tasks[k.core.u32()[(pid + PID_TASK) >> 2] - 1] as Task;
 }

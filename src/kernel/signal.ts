@@ -1,6 +1,6 @@
 /**
  * Signals (kernel/signal.c, 6.18): kill(2) through kill_something_info
- * (one process, kill(0), kill(-1)) and group_send_sig_info's drop rules for
+ * (one process, a process group, kill(-1)) and group_send_sig_info's drop rules for
  * a namespace init (rules 19, 20, 22). Only SIG 0, SIGKILL and SIGTERM
  * exist in the language; a fatal one reaches the process via group_exit.
  */
@@ -8,8 +8,9 @@ import { ESRCH } from '../core/errno.js';
 import { SIGKILL } from './flags.js';
 import type { Kernel } from './kernel.js';
 import { group_exit } from './exit.js';
-import { SIGNAL_UNKILLABLE, TASK_RUNNING, type Task, type ThreadGroup } from './objects.js';
-import { pid_nr_ns, taskOfPid } from './pid.js';
+import { SIGNAL_UNKILLABLE, TASK_RUNNING, type PidRoles, type Task, type ThreadGroup } from './objects.js';
+import { find_pgrp } from './pgrp.js';
+import { pid_nr_ns, taskOfPidOrNull } from './pid.js';
 import { forEachProcessBelow, runPending } from './pid_namespace.js';
 import { WHY } from './why.js';
 
@@ -36,14 +37,13 @@ export function kill(k: Kernel, t: Task, pid: number, sig: number): number {
   const ns = t.tg.pidns;
   if (pid > 0) {
     // kill_proc_info: find_vpid, then the whole process of that thread.
+    // A pid kept only as a group or session id has no task (session rule 9).
     const p = k.core.find_pid_ns(pid, ns.handle);
-    if (p === 0) return k.fail(ESRCH, WHY.KILL_NO_PID);
-    send_sig(k, taskOfPid(k, p).tg, sig, t);
+    const task = p === 0 ? null : taskOfPidOrNull(k, p);
+    if (task === null) return k.fail(ESRCH, WHY.KILL_NO_PID);
+    send_sig(k, task.tg, sig, t);
   } else if (pid === INT_MIN) {
     return k.fail(ESRCH, WHY.KILL_INT_MIN);
-  } else if (pid === 0) {
-    // The caller's process group is init's: every process, across namespaces.
-    forEachProcessBelow(k, k.rootNs, (g) => send_sig(k, g, sig, t));
   } else if (pid === -1) {
     let count = 0;
     const self = t.tg;
@@ -54,8 +54,13 @@ export function kill(k: Kernel, t: Task, pid: number, sig: number): number {
     });
     if (count === 0) return k.fail(ESRCH, WHY.KILL_ALL_NONE);
   } else {
-    // Every task is in init's process group, which no number ≥ 2 names.
-    return k.fail(ESRCH, WHY.KILL_NO_PGRP);
+    // __kill_pgrp_info: kill(0) is the caller's group, kill(-N) group N as
+    // the caller sees it; every member, in any namespace, zombies included
+    // (session rules 14, 15). ESRCH when the group has no member.
+    const pg = pid === 0 ? (t.tg.pgrp as PidRoles) : find_pgrp(k, t, -pid);
+    if (pg === null) return k.fail(ESRCH, WHY.KILL_NO_PGRP);
+    // group_exit only marks and queues: the list does not change meanwhile.
+    for (let g = pg.pgHead; g !== null; g = g.pgnext) send_sig(k, g, sig, t);
   }
   runPending(k);
   return 0;

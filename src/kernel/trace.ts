@@ -31,6 +31,11 @@ import { SIGKILL } from './flags.js';
 
 const SIGNAL_NAMES: Record<number, string> = { [SIGKILL]: 'SIGKILL', 15: 'SIGTERM' };
 
+/** A process's number in its own namespace: the last of its NSpid. */
+function ownNumber(nspid: readonly number[]): number {
+  return nspid.length > 0 ? nspid[nspid.length - 1] : 0;
+}
+
 function nsName(ns: PidNs): string {
   return `pidns#${ns.serial} (level ${ns.level})`;
 }
@@ -59,7 +64,7 @@ export function formatEvent(k: EventNumbers, e: KernelEvent, name: (t: Task) => 
     case 'child-reaper':
       return `${name(e.task)} is now the child reaper of ${nsName(e.ns)} (its init's leader thread exited)`;
     case 'reparent':
-      return `${name(e.child)} reparented from ${name(e.from)} to ${name(e.to)}`;
+      return `${name(e.child)} reparented from ${name(e.from)} to ${name(e.to)}${e.subreaper ? ', a child subreaper' : ''}`;
     case 'zap':
       return `${name(e.init)}, the last thread of ${nsName(e.ns)}'s init, exits: zap_pid_ns_processes kills every process in it and waits`;
     case 'zap-done':
@@ -74,6 +79,26 @@ export function formatEvent(k: EventNumbers, e: KernelEvent, name: (t: Task) => 
       break;
     case 'pidns-free':
       return `${nsName(e.ns)} freed: nothing refers to it any more`;
+    case 'setsid': {
+      const id = ownNumber(k.nspidOf(e.task));
+      return `${name(e.task)} leads a new session ${id} and process group ${id} (setsid: both ids are its pid)`;
+    }
+    case 'setpgid': {
+      const by = e.by.tg === e.task ? '' : ` (setpgid by ${name(e.by)})`;
+      if (e.leader === e.task) return `${name(e.task)} leads a new process group, numbered with its pid (NSpid ${e.pgid.join(' ')})${by}`;
+      const whose = e.leader !== null ? `led by ${name(e.leader)}` : 'whose leader is reaped';
+      return `${name(e.task)} moved into process group NSpid ${e.pgid.join(' ')}, ${whose}${by}`;
+    }
+    case 'subreaper':
+      return e.on
+        ? `${name(e.task)} is a child subreaper: orphans of its descendants come to it`
+        : `${name(e.task)} is no longer a child subreaper`;
+    case 'pid-held': {
+      const roles = e.pgrp && e.session ? 'a process group and a session' : e.pgrp ? 'a process group' : 'a session';
+      return `${name(e.task)}'s pid stays allocated after its reap: it is still the id of ${roles} with members`;
+    }
+    case 'pid-free':
+      return `${name(e.task)}'s pid (NSpid ${e.nspid.join(' ')}) is free again: no process group or session uses it any more`;
   }
   return '';
 }

@@ -7,8 +7,9 @@
 import { ECHILD, ESRCH } from '../core/errno.js';
 import type { Kernel } from './kernel.js';
 import { release_task } from './exit.js';
-import { TASK_RUNNING, TASK_ZOMBIE, type Task, type ThreadGroup } from './objects.js';
-import { pid_nr_ns, taskOfPid } from './pid.js';
+import { TASK_RUNNING, TASK_ZOMBIE, type PidRoles, type Task, type ThreadGroup } from './objects.js';
+import { find_pgrp } from './pgrp.js';
+import { pid_nr_ns, taskOfPidOrNull } from './pid.js';
 import { runPending } from './pid_namespace.js';
 import { WHY } from './why.js';
 
@@ -23,11 +24,8 @@ export function waitpid(k: Kernel, t: Task, upid: number): number {
   if (upid === INT_MIN) return k.fail(ESRCH, WHY.WAIT_INT_MIN);
   const tg = t.tg;
   if (upid > 0) return do_wait_pid(k, t, upid);
-  if (upid < -1) {
-    // PIDTYPE_PGID: every child is in init's process group, which -N (N ≥ 2) never names.
-    return tg.nrChildren === 0 ? k.fail(ECHILD, WHY.WAIT_NO_CHILDREN) : k.fail(ECHILD, WHY.WAIT_NOT_CHILD);
-  }
   if (tg.nrChildren === 0) return k.fail(ECHILD, WHY.WAIT_NO_CHILDREN);
+  if (upid !== -1) return do_wait_pgrp(k, t, upid === 0 ? (tg.pgrp as PidRoles) : find_pgrp(k, t, -upid));
   // Own children first, then the other threads' in thread-list order after t.
   let th: Task = t;
   do {
@@ -36,6 +34,29 @@ export function waitpid(k: Kernel, t: Task, upid: number): number {
     th = th.tnext ?? (tg.threadHead as Task);
   } while (th !== t);
   return 0;
+}
+
+/**
+ * do_wait with PIDTYPE_PGID (wait 0: the caller's current group; wait -N:
+ * group N as the caller sees it): only children in that group count
+ * (eligible_pid); the first reapable one in children-list order, own
+ * children first then the other threads' (session rule 17). ECHILD when no
+ * child is in the group.
+ */
+export function do_wait_pgrp(k: Kernel, t: Task, pg: PidRoles | null): number {
+  if (pg === null) return k.fail(ECHILD, WHY.WAIT_NOT_CHILD);
+  const tg = t.tg;
+  let found = false;
+  let th: Task = t;
+  do {
+    for (let c = th.childHead; c !== null; c = c.snext) {
+      if (c.pgrp !== pg) continue;
+      if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) return wait_task_zombie(k, t, c);
+      found = true;
+    }
+    th = th.tnext ?? (tg.threadHead as Task);
+  } while (th !== t);
+  return found ? 0 : k.fail(ECHILD, WHY.WAIT_NOT_CHILD);
 }
 
 /** The oldest reapable zombie among th's children (dropping stale heap entries). */
@@ -53,8 +74,8 @@ export function reapable(k: Kernel, th: Task): ThreadGroup | null {
 /** do_wait_pid: the process whose leader has this pid, if it is a child of t's process. */
 export function do_wait_pid(k: Kernel, t: Task, upid: number): number {
   const p = k.core.find_pid_ns(upid, t.tg.pidns.handle);
-  if (p === 0) return k.fail(ECHILD, WHY.WAIT_NOT_CHILD);
-  const task = taskOfPid(k, p);
+  const task = p === 0 ? null : taskOfPidOrNull(k, p);
+  if (task === null) return k.fail(ECHILD, WHY.WAIT_NOT_CHILD);
   const c = task.tg;
   // pid_task(pid, PIDTYPE_TGID) is NULL for a non-leader thread (rule 23).
   if (task !== c.leader || c.parent === null || c.parent.tg !== t.tg) return k.fail(ECHILD, WHY.WAIT_NOT_CHILD);

@@ -37,6 +37,18 @@
  * | ESRCH  | WAIT_INT_MIN              | kernel_wait4: upid == INT_MIN |
  * | ECHILD | WAIT_NO_CHILDREN          | do_wait: no children |
  * | ECHILD | WAIT_NOT_CHILD            | do_wait: no child matches the pid / process group |
+ * | EPERM  | SETSID_LEADER             | ksys_setsid: the process is a session leader already |
+ * | EPERM  | SETSID_PGRP               | ksys_setsid: the process's pid is a process group id |
+ * | EINVAL | SETPGID_NEGATIVE          | setpgid: pgid < 0 |
+ * | ESRCH  | SETPGID_NO_TASK           | setpgid: find_task_by_vpid(pid) found no task |
+ * | EINVAL | SETPGID_NOT_LEADER        | setpgid: pid is a thread that does not lead its process |
+ * | EPERM  | SETPGID_CHILD_SESSION     | setpgid: the child is in another session |
+ * | ESRCH  | SETPGID_NOT_CHILD         | setpgid: pid is neither the caller's process nor its child |
+ * | EPERM  | SETPGID_SESSION_LEADER    | setpgid: the process leads a session |
+ * | EPERM  | SETPGID_NO_PGRP           | setpgid: no process group pgid (pid_task(pgrp, PIDTYPE_PGID) is NULL) |
+ * | EPERM  | SETPGID_PGRP_SESSION      | setpgid: process group pgid is in another session than the caller |
+ * | ESRCH  | GETPGID_NO_TASK           | do_getpgid: find_task_by_vpid(pid) found no task |
+ * | ESRCH  | GETSID_NO_TASK            | getsid: find_task_by_vpid(pid) found no task |
  * | EINVAL | NS_LAST_PID_RANGE         | pid_ns_ctl_handler: ns_last_pid outside [0, pid_max] |
  * | EINVAL | PID_MAX_RANGE             | proc_dointvec_pidmax: pid_max outside [301, 4194304] |
  */
@@ -72,6 +84,18 @@ export const WHY = {
   WAIT_INT_MIN: 'kernel_wait4: upid == INT_MIN',
   WAIT_NO_CHILDREN: 'do_wait: the calling process has no children',
   WAIT_NOT_CHILD: 'do_wait: no child of the calling process matches',
+  SETSID_LEADER: 'ksys_setsid: the process is a session leader already',
+  SETSID_PGRP: 'ksys_setsid: the process\'s pid is the id of a process group (pid_task(sid, PIDTYPE_PGID))',
+  SETPGID_NEGATIVE: 'setpgid: pgid < 0',
+  SETPGID_NO_TASK: 'setpgid: find_task_by_vpid: no task has that pid in the caller\'s namespace',
+  SETPGID_NOT_LEADER: 'setpgid: the pid is a thread that is not its process\'s leader',
+  SETPGID_CHILD_SESSION: 'setpgid: the child is in another session than the caller',
+  SETPGID_NOT_CHILD: 'setpgid: the process is neither the caller\'s nor a child of it',
+  SETPGID_SESSION_LEADER: 'setpgid: the process is a session leader',
+  SETPGID_NO_PGRP: 'setpgid: no process group has that id (find_vpid + pid_task(pgrp, PIDTYPE_PGID))',
+  SETPGID_PGRP_SESSION: 'setpgid: that process group is in another session than the caller (task_session(g) != task_session(group_leader))',
+  GETPGID_NO_TASK: 'do_getpgid: find_task_by_vpid: no task has that pid in the caller\'s namespace',
+  GETSID_NO_TASK: 'getsid: find_task_by_vpid: no task has that pid in the caller\'s namespace',
   NS_LAST_PID_RANGE: 'pid_ns_ctl_handler: ns_last_pid outside [0, pid_max]',
   PID_MAX_RANGE: 'proc_dointvec_pidmax: pid_max outside [301, 4194304]',
 } as const;

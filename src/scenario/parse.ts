@@ -4,7 +4,8 @@
  * `parseLine` turns one line into a Statement or a ScenarioSyntaxError
  * (a scenario error that does not depend on the simulation: bad syntax,
  * unknown statement / flag / NSTYPE, `setns … mnt`, a number outside i32, a
- * SIG other than 0, 9, 15). Name checks (defined before use, not defined
+ * SIG other than 0, 9, 15, a `subreaper` value other than 0 or 1). Language
+ * version 2 (setsid, setpgid, getpgid, getsid, subreaper). Name checks (defined before use, not defined
  * twice) need the names seen so far: `isDefined` answers them, in the same
  * order as the reference oracle makes its checks, so the first error of a
  * line is the one the oracle reports.
@@ -23,7 +24,11 @@ export type Statement =
   | { kind: 'wait'; actor: string; pid: number | null }
   | { kind: 'getpid' | 'gettid' | 'getppid' | 'nspid'; actor: string }
   | { kind: 'lastpid' | 'pidmax'; actor: string; value: number | null }
-  | { kind: 'samens'; a: string; b: string; nstype: NsType };
+  | { kind: 'samens'; a: string; b: string; nstype: NsType }
+  | { kind: 'setsid'; actor: string }
+  | { kind: 'setpgid'; actor: string; pid: number; pgid: number }
+  | { kind: 'getpgid' | 'getsid'; actor: string; pid: number }
+  | { kind: 'subreaper'; actor: string; value: number | null };
 
 /** A parsed line: the statement and its echo (tokens joined by single spaces). */
 export interface ParsedLine {
@@ -188,6 +193,30 @@ export function parseLine(line: string, isDefined: (name: string) => boolean): P
       const a = need(tok[1]);
       const b = need(tok[2]);
       return { statement: { kind: v, a, b, nstype: nstype(tok[3], false) }, text };
+    }
+    case 'setsid': {
+      if (nt !== 2) err('usage: setsid T');
+      return { statement: { kind: v, actor: need(tok[1]) }, text };
+    }
+    case 'setpgid': {
+      if (nt !== 4) err('usage: setpgid T PID PGID');
+      const actor = need(tok[1]);
+      const pid = needInt(tok[2], 'pid');
+      return { statement: { kind: v, actor, pid, pgid: needInt(tok[3], 'pgid') }, text };
+    }
+    case 'getpgid':
+    case 'getsid': {
+      if (nt !== 3) err(`usage: ${v} T PID`);
+      const actor = need(tok[1]);
+      return { statement: { kind: v, actor, pid: needInt(tok[2], 'pid') }, text };
+    }
+    case 'subreaper': {
+      if (nt !== 2 && nt !== 3) err('usage: subreaper T [0|1]');
+      const actor = need(tok[1]);
+      if (nt === 2) return { statement: { kind: v, actor, value: null }, text };
+      const value = needInt(tok[2], 'subreaper value');
+      if (value !== 0 && value !== 1) err(`subreaper value ${value} is not allowed: it is 0 or 1`);
+      return { statement: { kind: v, actor, value }, text };
     }
     default:
       return err(`unknown statement '${v}'`);

@@ -106,6 +106,18 @@ export class ScenarioSession {
         return { ok: false, message: `texit ${st.actor} would end the last live thread of init's process; that is not allowed` };
       }
     }
+    else if (st.kind === 'setpgid') {
+      const t = this.names.get(st.actor);
+      const trapped = t ? this.kernel.setpgidTrapsInit(t, st.pid, st.pgid) : null;
+      if (trapped !== null) {
+        return {
+          ok: false,
+          message:
+            `setpgid would make namespace init ${this.nameOf(trapped)} a member of process group ${st.pgid === 0 ? st.pid : st.pgid}, ` +
+            'whose id is another pid of its own namespace: that init could never finish exiting (not part of the language)',
+        };
+      }
+    }
     const k = this.kernel;
     k.why = '';
     const { result, errno } = this.execute(st);
@@ -204,6 +216,16 @@ export class ScenarioSession {
         }
       case 'pidmax':
         return st.value === null ? num(k.pid_max(t)) : ok(k.set_pid_max(t, st.value));
+      case 'setsid':
+        return num(k.setsid(t));
+      case 'setpgid':
+        return ok(k.setpgid(t, st.pid, st.pgid));
+      case 'getpgid':
+        return num(k.getpgid(t, st.pid));
+      case 'getsid':
+        return num(k.getsid(t, st.pid));
+      case 'subreaper':
+        return st.value === null ? num(k.getSubreaper(t)) : ok(k.setSubreaper(t, st.value === 1));
     }
   }
 }

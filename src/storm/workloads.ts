@@ -28,7 +28,14 @@
  * - tree       a container host: random process trees, new namespaces
  *              (clone NEWPID, unshare NEWPID + fork, setns + fork), threads,
  *              exits, kills, namespace teardown (init exit), waits. One op =
- *              one system call, failed ones included.
+ *              one system call, failed ones included. Containers start as
+ *              containerd does: a shim that is a child subreaper forks the
+ *              runtime, which clones the container's init and exits, so the
+ *              init is adopted by the shim; every namespace init calls
+ *              setsid. Some forks put the child in a group of its own
+ *              (setpgid, job control) or make it a subreaper, and some kills
+ *              go to a whole process group (kill -N), so orphans reach
+ *              subreapers and reaped group leaders' numbers stay held.
  */
 import { RESERVED_PIDS, PID_HEADER, PID_LEVEL, STAT_ALLOCS, STAT_WORDS_SCANNED, UPID_NR, UPID_SIZE } from '../core/layout.js';
 import type { PidCore } from '../core/types.js';
@@ -416,16 +423,49 @@ function tree(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: Timed
     // At the population cap, creations (rolls below 46) become exits.
     if (full && roll < 46) roll = 46 + rng.int(28);
     if (roll < 30) {
-      created(k.fork(a), false, false);
+      const c = k.fork(a);
+      created(c, false, false);
       ops++;
+      if (typeof c !== 'number') {
+        const x = rng.int(16);
+        if (x === 0) {
+          // Job control: the parent puts its child into a process group of its own.
+          result(k.setpgid(a, k.pid_nr_ns(c.pid, a.tg.pidns), 0));
+          ops++;
+        } else if (x === 1) {
+          // A service manager of its own subtree (prctl(PR_SET_CHILD_SUBREAPER)).
+          result(k.setSubreaper(c, true));
+          ops++;
+        }
+      }
     } else if (roll < 38) {
       created(k.thread(a), true, false);
       ops++;
     } else if (roll < 41) {
-      // A container: clone(CLONE_NEWPID), unless it would go deeper than maxLevel.
+      // A container, unless it would go deeper than maxLevel: a shim (a child subreaper) forks the
+      // runtime, which clones the container's init (CLONE_NEWPID) and exits: the shim adopts the init,
+      // which leads a session of its own.
       if ((a.nsproxy as NonNullable<Task['nsproxy']>).pidForChildren.level < maxLevel) {
-        created(k.clone(a, CLONE_NEWPID), false, true);
+        const shim = k.fork(a);
+        created(shim, false, false);
         ops++;
+        if (typeof shim !== 'number') {
+          result(k.setSubreaper(shim, true));
+          const runtime = k.fork(shim);
+          created(runtime, false, false);
+          ops += 2;
+          if (typeof runtime !== 'number') {
+            const c = k.clone(runtime, CLONE_NEWPID);
+            created(c, false, true);
+            ops++;
+            if (typeof c !== 'number') {
+              result(k.setsid(c));
+              ops++;
+            }
+            result(k.exit_group(runtime, 0));
+            ops++;
+          }
+        }
       }
     } else if (roll < 43) {
       // unshare(CLONE_NEWPID) then fork: the child is the new namespace's init.
@@ -435,8 +475,14 @@ function tree(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: Timed
         ops++;
         if (r === 0) {
           probe.namespaces++;
-          created(k.fork(a), false, false);
+          const c = k.fork(a);
+          created(c, false, false);
           ops++;
+          if (typeof c !== 'number') {
+            // The new namespace's init leads a session of its own.
+            result(k.setsid(c));
+            ops++;
+          }
         }
       }
     } else if (roll < 46) {
@@ -459,10 +505,18 @@ function tree(k: Kernel, p: WorkloadParams, progress?: ProgressFn, timed?: Timed
         ops++;
       }
     } else if (roll < 74) {
-      // kill(pid, SIGKILL or SIGTERM): the target's number as the actor sees it (0 → a pid nobody has).
+      // kill(pid, SIGKILL or SIGTERM): the target's number as the actor sees it (0 → a pid nobody has);
+      // one in four goes to the target's whole process group (kill -N) when the actor can name it
+      // (N > 1: -1 would be kill(-1)).
       const v = anyTask();
-      const nr = k.pid_nr_ns(v.tg.leader.pid, a.tg.pidns);
-      result(k.kill(a, nr === 0 ? 4194303 : nr, rng.int(2) === 0 ? SIGKILL : 15));
+      const sig = rng.int(2) === 0 ? SIGKILL : 15;
+      const pgrp = rng.int(4) === 0 ? v.tg.pgrp : null;
+      const gnr = pgrp !== null ? k.pid_nr_ns(pgrp.pid, a.tg.pidns) : 0;
+      if (gnr > 1) result(k.kill(a, -gnr, sig));
+      else {
+        const nr = k.pid_nr_ns(v.tg.leader.pid, a.tg.pidns);
+        result(k.kill(a, nr === 0 ? 4194303 : nr, sig));
+      }
       ops++;
     } else {
       // wait(-1) by the actor, then its namespace's init reaps orphans.
@@ -515,7 +569,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadDef>> = {
   },
   tree: {
     name: 'tree',
-    summary: 'a container host: random trees, clone/unshare/setns NEWPID, threads, exits, kills, waits',
+    summary: 'a container host: subreaper shims, setsid, groups, clone/unshare/setns NEWPID, threads, exits, kills, waits',
     opUnit: 'syscall',
     defaults: { tasks: 300_000, depth: 4, fill: 0.99, seed: 1 },
     run: tree,
