@@ -15,6 +15,8 @@ const NAMES = [
   'a-namespace-whose-init-dies',
   'orphans-and-their-new-parent',
   'clone3-set-tid-and-ns-last-pid',
+  'a-container-init-setsid-and-a-subreaper-shim',
+  'signals-to-a-namespace-init',
 ];
 
 describe('shipped example scenarios', () => {

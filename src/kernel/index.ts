@@ -23,4 +23,5 @@ export { Task, PidNs, NsProxy, PidRoles, TaskChildren, ZombieHeap } from './obje
 export type { ThreadGroup, TaskDescriber } from './objects.js';
 export * from './flags.js';
 export { WHY } from './why.js';
+export type { ZapQueue } from './pid_namespace.js';
 export { formatWaitStatus } from './format.js';

@@ -434,12 +434,12 @@ export class Kernel {
 
   /** setsid(): the new session id as t sees it (its process's pid), or an errno. */
   setsid(t: Task): number {
-    return setsid(this, t);
+    return this.done(setsid(this, t));
   }
 
   /** setpgid(pid, pgid) made by t, both as t sees them (0: t's process / the same as pid). */
   setpgid(t: Task, pid: number, pgid: number): number {
-    return setpgid(this, t, pid, pgid);
+    return this.done(setpgid(this, t, pid, pgid));
   }
 
   /**
@@ -464,7 +464,7 @@ export class Kernel {
 
   /** prctl(PR_SET_CHILD_SUBREAPER, on) made by t. */
   setSubreaper(t: Task, on: boolean): number {
-    return set_child_subreaper(this, t, on);
+    return this.done(set_child_subreaper(this, t, on));
   }
 
   /** prctl(PR_GET_CHILD_SUBREAPER) made by t: 1 or 0. */

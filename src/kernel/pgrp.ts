@@ -106,7 +106,7 @@ function put_roles(k: Kernel, r: PidRoles): void {
   if (owner !== null) owner.roles = null;
   else {
     // Traced only for a pid that outlived its task's reap (pid-held); a leader that was its roles' last user frees it silently.
-    if (k.trace !== null && r.was !== null) k.trace({ type: 'pid-free', task: r.was, nspid: pidNumbers(k, r.pid) });
+    if (k.emit !== null && r.was !== null) k.emit({ type: 'pid-free', task: r.was, nspid: pidNumbers(k, r.pid) });
     free_pid(k, r.pid, r.ns);
   }
 }
@@ -155,14 +155,14 @@ export function detach_pids(k: Kernel, g: ThreadGroup): void {
     own.owner = null;
     g.roles = null;
     k.core.u32()[(g.pid + PID_TASK) >> 2] = 0;
-    if (k.trace !== null) {
+    if (k.emit !== null) {
       // Users other than g itself (it leaves its group just below; its group leaves its session if g was its last member).
       const mine = g.pgrp as PidRoles;
       const pg = own.nrPg - (mine === own ? 1 : 0);
       const sid = own.nrSid - (mine.sess === own && mine.nrPg === 1 ? 1 : 0);
       if (pg !== 0 || sid !== 0) {
         own.was = g;
-        k.trace({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
+        k.emit({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
       }
     }
   }
@@ -199,7 +199,7 @@ export function setsid(k: Kernel, t: Task): number {
   if (g.roles !== null && g.roles.nrPg !== 0) return k.fail(EPERM, WHY.SETSID_PGRP);
   g.flags |= SIGNAL_LEADER;
   // Reported before the old group and session are left: a pid freed by that follows its cause.
-  if (k.trace !== null) k.trace({ type: 'setsid', task: g });
+  if (k.emit !== null) k.emit({ type: 'setsid', task: g });
   // set_special_pids: the new session and group are both the process's own pid.
   const sid = own_roles(k, g);
   change_pgrp(k, g, sid, sid);
@@ -249,7 +249,7 @@ export function setpgid(k: Kernel, t: Task, pid: number, pgid: number): number {
   const pgrp = k.spPgrp ?? own_roles(k, g);
   k.spProc = k.spPgrp = null;
   if (g.pgrp !== pgrp) {
-    if (k.trace !== null) k.trace({ type: 'setpgid', task: g, pgid: pidNumbers(k, pgrp.pid), leader: pgrp.owner, by: t });
+    if (k.emit !== null) k.emit({ type: 'setpgid', task: g, pgid: pidNumbers(k, pgrp.pid), leader: pgrp.owner, by: t });
     change_pgrp(k, g, pgrp, (g.pgrp as PidRoles).sess as PidRoles);
     runPending(k);
   }
@@ -299,7 +299,7 @@ export function getpgid(k: Kernel, t: Task, pid: number, session: boolean): numb
 export function set_child_subreaper(k: Kernel, t: Task, on: boolean): number {
   if (t.state !== TASK_RUNNING) return k.fail(ESRCH, WHY.ACTOR_EXITED);
   const top = t.tg;
-  if (k.trace !== null) k.trace({ type: 'subreaper', task: top, on });
+  if (k.emit !== null) k.emit({ type: 'subreaper', task: top, on });
   if (!on) {
     top.flags &= ~IS_CHILD_SUBREAPER;
     return 0;
