@@ -4,6 +4,7 @@
  * block what `pidns run` prints for it on either core (and what Linux 6.18
  * printed: the .expected file).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenarioTextSync } from '../src/node.js';
@@ -47,5 +48,16 @@ describe('README', () => {
   it('links the scenario language reference that is in the repository', () => {
     expect(readme).toContain('(docs/scenario-language.md)');
     expect(readme).not.toMatch(/language of `scenario-language\.md`/);
+  });
+
+  it("shows the container-init scenario and what `pidns run --trace` prints for it", () => {
+    const file = 'test/scenarios/own/66-container-init.pidns';
+    const root = new URL('..', import.meta.url).pathname;
+    const statements = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n') + '\n';
+    const all = blocks(readme);
+    const at = all.findIndex((b) => b === statements);
+    expect(at).toBeGreaterThan(0);
+    const out = execFileSync('sh', ['-c', `node bin/pidns.js run ${file} --trace 2>&1`], { cwd: root, encoding: 'utf8' });
+    expect(all[at + 1]).toBe(out.split(`${file}:`).join('…:'));
   });
 });
