@@ -433,6 +433,7 @@ describe('the CLI from the install', () => {
     expect(list.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual([
       'seed-story', 'the-seed-story-setns-then-no-threads', 'a-namespace-whose-init-dies',
       'orphans-and-their-new-parent', 'clone3-set-tid-and-ns-last-pid',
+      'a-container-init-setsid-and-a-subreaper-shim', 'signals-to-a-namespace-init',
     ]);
     for (const name of list.split('\n').filter(Boolean).map((l) => l.split(' ')[0])) {
       const expected = readFileSync(path.join(dir, 'node_modules/pidns/scenarios', `${name}.expected`), 'utf8');
