@@ -26,6 +26,7 @@
 import { NS_CURSOR, RESERVED_PIDS, PAGE_BYTES, NS_NR_PAGES } from "./layout";
 import { EAGAIN, EINVAL } from "./errno";
 import * as pidmap from "./pidmap";
+import { need_add } from "./memory";
 import * as idr from "./idr";
 import * as hbm from "./hbm";
 
@@ -47,18 +48,27 @@ export function set_allocator(kind: i32): i32 {
   return 0;
 }
 
-/** Bytes one take may carve from the bump region (the reservation of alloc_pid, per level). */
+/** Blocks one take may allocate (for the quick reservation check). */
 // @ts-ignore: decorator
-@inline export function take_worst_bytes(): usize {
-  return allocKind == ALLOC_PIDMAP ? <usize>PAGE_BYTES
-    : allocKind == ALLOC_HBM ? <usize>hbm.HBM_LEAF_BYTES : <usize>idr.IDR_TAKE_WORST_BYTES;
+@inline export function take_objects(): u32 {
+  return allocKind == ALLOC_IDR ? idr.IDR_TAKE_WORST_NODES + 1 : 1;
 }
 
-/** Bytes alloc_ns_init may carve (create_pid_namespace's reservation, beyond NS_SIZE). */
-// @ts-ignore: decorator
-@inline export function init_worst_bytes(): usize {
-  return allocKind == ALLOC_PIDMAP ? <usize>PAGE_BYTES
-    : allocKind == ALLOC_HBM ? <usize>hbm.HBM_LEAF_BYTES : 0;
+/** Adds the blocks `n` takes may allocate to the reservation's worst case (memory.ts need_add). */
+export function need_takes(n: u32): void {
+  if (allocKind == ALLOC_PIDMAP) need_add(<usize>PAGE_BYTES, n);
+  else if (allocKind == ALLOC_HBM) need_add(<usize>hbm.HBM_LEAF_BYTES, n);
+  else {
+    // a leaf root grown to shift 18 by three new roots, then two inner nodes and a leaf
+    need_add(<usize>idr.IDR_NODE_BYTES, idr.IDR_TAKE_WORST_NODES * n);
+    need_add(<usize>idr.IDR_LEAF_BYTES, n);
+  }
+}
+
+/** Adds the blocks alloc_ns_init may allocate (create_pid_namespace's worst case, beyond NS_SIZE). */
+export function need_init(): void {
+  if (allocKind == ALLOC_PIDMAP) need_add(<usize>PAGE_BYTES, 1);
+  else if (allocKind == ALLOC_HBM) need_add(<usize>hbm.HBM_LEAF_BYTES, 1);
 }
 
 /** create_pid_namespace part: the allocator's initial state (pidmap: page 0 with bit 0; hbm: block 0 with number 0; idr: empty tree). */

@@ -61,7 +61,7 @@ const ALL: u64 = 0xFFFFFFFFFFFFFFFF;
  * Worst case one take allocates: a leaf root grown to shift 18 (three new
  * roots), then two inner nodes and a leaf below it.
  */
-export const IDR_TAKE_WORST_BYTES: i32 = 5 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
+export const IDR_TAKE_WORST_NODES: u32 = 5;
 
 // @ts-ignore: decorator
 @inline function slot_addr(node: usize, o: u32): usize {
@@ -93,7 +93,7 @@ export function idr_init(ns: usize): void {
  * take(ns, nr): idr_alloc's slot creation and the IDR_FREE update of
  * xas_store/idr_get_free: create the path (xas_create), clear the leaf bit,
  * and clear each ancestor's bit while a node's mark became zero.
- * Reservation: IDR_TAKE_WORST_BYTES.
+ * Reservation: IDR_TAKE_WORST_NODES inner nodes and one leaf.
  */
 export function idr_take(ns: usize, nr: u32): void {
   let node = <usize>load<u32>(ns, NS_ALLOC);

@@ -12,7 +12,7 @@ import * as ns_ from "./namespace";
 import * as pid_ from "./pid";
 import * as pidmap_ from "./pidmap";
 import * as alloc_ from "./alloc";
-import { STATS, SET_TID, BATCH, heap_top as heapTop_ } from "./memory";
+import { STATS, SET_TID, BATCH, heap_top as heapTop_, free_frames as freeFrames_, slab_free_objects as slabFreeObjects_ } from "./memory";
 import { PID_MAX_LIMIT } from "./layout";
 
 export * from "./layout";
@@ -23,6 +23,10 @@ export function set_tid_ptr(): i32 { return <i32>SET_TID; }
 export function batch_ptr(): i32 { return <i32>BATCH; }
 /** End of the bump region (diagnostics). */
 export function heap_top(): i32 { return <i32>heapTop_(); }
+/** Frames on the core allocator's frame free list (tests and diagnostics). */
+export function free_frames(): i32 { return <i32>freeFrames_(); }
+/** Free objects on the partial slabs of one size (tests and diagnostics). */
+export function slab_free_objects(size: i32): i32 { return <i32>slabFreeObjects_(<usize>size); }
 /** 1 in the SIMD build, else 0. */
 export function simd_enabled(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 /** 1 in the debug build (invariants asserted), else 0. */

@@ -1,7 +1,11 @@
 /**
  * The namespace's nr → struct pid table, the part of the kernel's per-ns IDR
  * that find_pid_ns (kernel/pid.c) reads: a three-level radix table filled
- * lazily at publication, kept until the namespace is freed.
+ * lazily at publication. Like the IDR's empty nodes, a chunk is freed when
+ * its last number is unpublished and a dir when its last chunk is (each
+ * keeps its count in a word after its slots); the root stays until the
+ * namespace is freed. So a namespace whose numbers move on does not keep a
+ * chunk for every range it ever used (issue 9: memory comes back).
  *
  *   ns.lookup → root[LOOKUP_ROOT_ENTRIES] → dir[LOOKUP_DIR_ENTRIES] → chunk[LOOKUP_CHUNK_ENTRIES]
  *   nr = (r * LOOKUP_DIR_ENTRIES + d) * LOOKUP_CHUNK_ENTRIES + c;  slot value 0 = none
@@ -16,6 +20,10 @@ import {
 } from "./layout";
 import { alloc_block, free_block } from "./memory";
 
+/** Block sizes: the slots, then a u32 count of non-empty slots (padded to 8). */
+export const LOOKUP_DIR_BLOCK: i32 = LOOKUP_DIR_BYTES + 8;
+export const LOOKUP_CHUNK_BLOCK: i32 = LOOKUP_CHUNK_BYTES + 8;
+
 /** log2 of a slot's size (u32). */
 const SLOT_SHIFT: i32 = 2;
 /** nr >> ROOT_SHIFT = root index. */
@@ -28,28 +36,33 @@ const CHUNK_MASK: u32 = LOOKUP_CHUNK_ENTRIES - 1;
   return block + (<usize>index << SLOT_SHIFT);
 }
 
-/** Returns the block stored in `at`, allocating a zeroed one of `bytes` if there is none. */
-// @ts-ignore: decorator
-@inline function child_block(at: usize, bytes: i32): usize {
-  let b = <usize>load<u32>(at);
-  if (!b) {
-    b = alloc_block(<usize>bytes);
-    store<u32>(at, <u32>b);
-  }
-  return b;
-}
-
 /**
  * Publishes `pid` under `nr` in `ns` (idr_replace of the reserved NULL entry
  * in alloc_pid). May allocate up to one root, one dir and one chunk; the
  * caller's reservation covers them.
  */
 export function lookup_set(ns: usize, nr: u32, pid: usize): void {
-  let root = child_block(ns + NS_LOOKUP, LOOKUP_ROOT_BYTES);
-  let dir = child_block(slot(root, nr >> ROOT_SHIFT), LOOKUP_DIR_BYTES);
-  let chunk = child_block(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), LOOKUP_CHUNK_BYTES);
+  let root = <usize>load<u32>(ns, NS_LOOKUP);
+  if (!root) {
+    root = alloc_block(<usize>LOOKUP_ROOT_BYTES);
+    store<u32>(ns, <u32>root, NS_LOOKUP);
+  }
+  let rs = slot(root, nr >> ROOT_SHIFT);
+  let dir = <usize>load<u32>(rs);
+  if (!dir) {
+    dir = alloc_block(<usize>LOOKUP_DIR_BLOCK);
+    store<u32>(rs, <u32>dir);
+  }
+  let ds = slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK);
+  let chunk = <usize>load<u32>(ds);
+  if (!chunk) {
+    chunk = alloc_block(<usize>LOOKUP_CHUNK_BLOCK);
+    store<u32>(ds, <u32>chunk);
+    store<u32>(dir, load<u32>(dir, LOOKUP_DIR_BYTES) + 1, LOOKUP_DIR_BYTES);
+  }
   if (DEBUG) assert(load<u32>(slot(chunk, nr & CHUNK_MASK)) == 0, "lookup_set: number already published");
   store<u32>(slot(chunk, nr & CHUNK_MASK), <u32>pid);
+  store<u32>(chunk, load<u32>(chunk, LOOKUP_CHUNK_BYTES) + 1, LOOKUP_CHUNK_BYTES);
 }
 
 /** The pid published under `nr` in `ns`, else 0. Precondition: nr < PID_MAX_LIMIT. */
@@ -72,6 +85,17 @@ export function lookup_clear(ns: usize, nr: u32): void {
   let chunk = <usize>load<u32>(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK));
   if (DEBUG) assert(chunk != 0, "lookup_clear: no chunk");
   store<u32>(slot(chunk, nr & CHUNK_MASK), 0);
+  let n = load<u32>(chunk, LOOKUP_CHUNK_BYTES) - 1;
+  store<u32>(chunk, n, LOOKUP_CHUNK_BYTES);
+  if (n) return;
+  // The chunk's last number: free it, and its dir if that was its last chunk (delete_node).
+  free_block(chunk, <usize>LOOKUP_CHUNK_BLOCK);
+  store<u32>(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), 0);
+  let d = load<u32>(dir, LOOKUP_DIR_BYTES) - 1;
+  store<u32>(dir, d, LOOKUP_DIR_BYTES);
+  if (d) return;
+  free_block(dir, <usize>LOOKUP_DIR_BLOCK);
+  store<u32>(slot(root, nr >> ROOT_SHIFT), 0);
 }
 
 /** Frees every block of the table of `ns` (put_pid_ns at count zero). */
@@ -83,9 +107,9 @@ export function lookup_free(ns: usize): void {
     if (!dir) continue;
     for (let d: u32 = 0; d < <u32>LOOKUP_DIR_ENTRIES; d++) {
       let chunk = <usize>load<u32>(slot(dir, d));
-      if (chunk) free_block(chunk, <usize>LOOKUP_CHUNK_BYTES);
+      if (chunk) free_block(chunk, <usize>LOOKUP_CHUNK_BLOCK);
     }
-    free_block(dir, <usize>LOOKUP_DIR_BYTES);
+    free_block(dir, <usize>LOOKUP_DIR_BLOCK);
   }
   free_block(root, <usize>LOOKUP_ROOT_BYTES);
   store<u32>(ns, 0, NS_LOOKUP);

@@ -19,8 +19,8 @@ import {
   NS_NR_PAGES, NS_LOOKUP, NS_ALLOC, NS_SIZE, PID_MAX_LIMIT, PID_MAX_MIN, MAX_PID_NS_LEVEL, PIDNS_ADDING,
 } from "./layout";
 import { ENOSPC, ENOMEM, EINVAL } from "./errno";
-import { reserve, alloc_block, free_block, is_heap_object } from "./memory";
-import { alloc_ns_init, alloc_ns_free, init_worst_bytes } from "./alloc";
+import { need_begin, need_add, reserve_need, alloc_block, free_block, is_heap_object } from "./memory";
+import { alloc_ns_init, alloc_ns_free, need_init } from "./alloc";
 import { lookup_free } from "./lookup";
 
 /** Debug checks: `ns` is a live namespace handle. */
@@ -40,7 +40,10 @@ export function create_pid_namespace(parent: usize): i32 {
   if (DEBUG) assert(parent == 0 || ns_is_live(parent), "create_pid_namespace: parent is not a live namespace");
   let level: u32 = parent ? load<u32>(parent, NS_LEVEL) + 1 : 0;
   if (level > <u32>MAX_PID_NS_LEVEL) return -ENOSPC;
-  if (!reserve(<usize>NS_SIZE + init_worst_bytes())) return -ENOMEM;
+  need_begin();
+  need_add(<usize>NS_SIZE, 1);
+  need_init();
+  if (!reserve_need()) return -ENOMEM;
   let ns = alloc_block(<usize>NS_SIZE);
   store<u32>(ns, level, NS_LEVEL);
   store<u32>(ns, <u32>parent, NS_PARENT);

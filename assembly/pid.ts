@@ -13,18 +13,16 @@
 import {
   PID_COUNT, PID_LEVEL, PID_TASK, PID_HEADER, UPID_NR, UPID_NS, UPID_SIZE,
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_FLAG_HAS_REAPER,
-  PIDNS_ADDING, PID_MAX_LIMIT, LOOKUP_ROOT_BYTES, LOOKUP_DIR_BYTES, LOOKUP_CHUNK_BYTES,
+  PIDNS_ADDING, PID_MAX_LIMIT, LOOKUP_ROOT_BYTES,
   STAT_ALLOCS, STAT_FREES, STAT_BATCH_ERROR, BATCH_MAX, SET_TID_MAX,
 } from "./layout";
 import { EINVAL, EEXIST, EAGAIN, ENOMEM } from "./errno";
-import { reserve, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
-import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, take_worst_bytes } from "./alloc";
-import { lookup_set, lookup_clear, lookup_get } from "./lookup";
+import { need_begin, need_add, reserve_need, reserve_quick, alloc_block_raw, free_block, stat_add, stat_set, SET_TID, BATCH } from "./memory";
+import { alloc_take, alloc_release, alloc_busy, alloc_cyclic, need_takes, take_objects } from "./alloc";
+import { lookup_set, lookup_clear, lookup_get, LOOKUP_DIR_BLOCK, LOOKUP_CHUNK_BLOCK } from "./lookup";
 import { get_pid_ns, put_pid_ns, ns_is_live } from "./namespace";
 import { is_heap_object } from "./memory";
 
-/** Worst case taken from the bump region per level by alloc_pid besides the allocator's take: one lookup root, dir and chunk. */
-const LOOKUP_RESERVE: usize = <usize>(LOOKUP_ROOT_BYTES + LOOKUP_DIR_BYTES + LOOKUP_CHUNK_BYTES);
 const UPID_SHIFT: i32 = 3; // log2(UPID_SIZE); a upid is copied as one u64
 /** The (pad) word of the struct pid header (layout.ts diagram). */
 const PID_PAD: i32 = 12;
@@ -73,7 +71,17 @@ export function alloc_pid(ns: usize, setTidSize: i32): i32 {
   // -EINVAL before anything: clone3 gave more set_tid entries than levels.
   if (setTidSize < 0 || setTidSize > <i32>level + 1) return -EINVAL;
   let size = pid_size(level);
-  if (!reserve(size + <usize>(level + 1) * (take_worst_bytes() + LOOKUP_RESERVE))) return -ENOMEM;
+  // Worst case: the object, and at every level a take and a new lookup root,
+  // dir and chunk (stated per size only when the quick check fails).
+  if (!reserve_quick(1 + (level + 1) * (take_objects() + 3))) {
+    need_begin();
+    need_add(size, 1);
+    need_takes(level + 1);
+    need_add(<usize>LOOKUP_ROOT_BYTES, level + 1);
+    need_add(<usize>LOOKUP_DIR_BLOCK, level + 1);
+    need_add(<usize>LOOKUP_CHUNK_BLOCK, level + 1);
+    if (!reserve_need()) return -ENOMEM;
+  }
 
   // numbers[] are gathered in the UPIDS scratch and the struct pid is made
   // only once every level succeeded, so a failed call leaves the object

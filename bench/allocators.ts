@@ -29,14 +29,22 @@
  * ns/alloc against occupancy, one line per allocator × core.
  * Timings are wall-clock on this machine; words/pages are deterministic.
  */
-import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { PID_MAX_LIMIT, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/core/layout.js';
 import { createTsCore } from '../src/core/ts/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type PidCore } from '../src/core/types.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import { check, rng } from './cases.js';
+import { benchProvenance, checkOutput, helpIfAsked, writeOutput } from './cli.js';
+
+const USAGE = `usage: npx tsx bench/allocators.ts [--json FILE] [--svg FILE] [--quick]
+
+Every pid allocator (pidmap, idr, hbm) in both cores: ns per alloc and the
+allocator's words / pages per alloc against occupancy, the worst case at
+99.99 %, namespace depth, and memory. --json writes {schemaVersion, context,
+occupancy, worst, depth, memory} (docs/schema/allocators.schema.json);
+--svg a chart; --quick: shorter runs.`;
+helpIfAsked(USAGE);
 
 type Core = PidCore & AllocatorProbe;
 type CoreKind = 'wasm' | 'ts';
@@ -271,18 +279,17 @@ function args(argv: string[]): { json?: string; svg?: string; quick: boolean } {
       if (v === undefined) { console.error(`bench/allocators: ${a} needs a file name`); process.exit(1); }
       if (a === '--json') out.json = v; else out.svg = v;
     } else if (a === '--quick') out.quick = true;
-    else if (a === '--help' || a === '-h') { console.log('usage: npx tsx bench/allocators.ts [--json FILE] [--svg FILE] [--quick]'); process.exit(0); }
+    else if (a === '--help' || a === '-h') { console.log(USAGE); process.exit(0); }
     else { console.error(`bench/allocators: unknown argument '${a}' (try --help)`); process.exit(1); }
   }
   return out;
 }
 
-function commit(): string {
-  try { return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; }
-}
-
 function main(): void {
   const opt = args(process.argv.slice(2));
+  checkOutput('bench/allocators', opt.json, '--json');
+  if (opt.svg !== undefined && !/\.svg$/i.test(opt.svg)) { console.error(`bench/allocators: --svg writes SVG: the file name must end in .svg, not '${opt.svg}'`); process.exit(1); }
+  checkOutput('bench/allocators', opt.svg, '--svg');
   const wasmBuild = createWasmCoreSync().build;
   const occ: OccRow[] = [];
   const worst: WorstRow[] = [];
@@ -314,9 +321,9 @@ function main(): void {
     const rows = mem.filter((m) => m.allocator === a && m.core === 'wasm' && m.pattern === pattern);
     console.log(`${a.padEnd(9)} ${pattern.padEnd(19)} ` + rows.map((m) => `${m.occupancy}%: ${m.bytes}`).join(', '));
   }
-  const context = { date: new Date().toISOString(), commit: commit(), node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, wasmBuild, quick: opt.quick };
-  if (opt.json) writeFileSync(opt.json, JSON.stringify({ context, occupancy: occ, worst, depth, memory: mem }, null, 2) + '\n');
-  if (opt.svg) writeFileSync(opt.svg, svgChart(occ, worst));
+  const context = { date: new Date().toISOString(), ...benchProvenance('bench/allocators.ts'), node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, wasmBuild, quick: opt.quick };
+  if (opt.json) writeOutput('bench/allocators', opt.json, JSON.stringify({ schemaVersion: 1, context, occupancy: occ, worst, depth, memory: mem }, null, 2) + '\n');
+  if (opt.svg) writeOutput('bench/allocators', opt.svg, svgChart(occ, worst));
 }
 
 main();

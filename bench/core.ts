@@ -11,17 +11,26 @@
  *               (depth = the namespace's level: depth d walks d + 1 levels)
  * each one call per operation and batched (alloc_pid_batch / free_pid_batch, 64 a call).
  * Prints a table (ns/op, WASM/TS ratio) and writes JSON:
- *   { context: {date, commit, node, cpu, wasmBuild}, results: [{case, core, depth, batched, nsPerOp, opsPerSec, rme}] }
+ *   { schemaVersion: 1, context: {date, command, argv, commit, dirty, version, node, cpu, wasmBuild, quick},
+ *     results: [{case, core, depth, batched, nsPerOp, opsPerSec, rme}] }   (docs/schema/core.schema.json)
  */
 import Benchmark from 'benchmark';
-import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createTsCore } from '../src/core/ts/index.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import type { PidCore } from '../src/core/types.js';
 import { PID_MAX_LIMIT } from '../src/core/layout.js';
 import { denseStep, ringStep, type Step } from './cases.js';
+import { formatCommit } from '../src/storm/provenance.js';
+import { benchProvenance, checkOutput, helpIfAsked, writeOutput } from './cli.js';
+
+const USAGE = `usage: npm run bench:core -- [--json FILE] [--filter SUBSTR] [--quick]
+
+The WASM pid core against its TS twin (benchmark.js): sparse, dense,
+dense9999 and walk at depth 1, 4, 32, one call per operation and batched.
+--json writes {schemaVersion, context, results} (docs/schema/core.schema.json);
+--filter runs only the cases whose name contains SUBSTR; --quick: shorter runs.`;
+helpIfAsked(USAGE);
 
 interface Case {
   name: string;
@@ -57,7 +66,7 @@ function args(argv: string[]): { json?: string; filter?: string; quick: boolean 
     else if (a === '--filter') out.filter = argv[++i];
     else if (a === '--quick') out.quick = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench:core -- [--json FILE] [--filter SUBSTR] [--quick]');
+      console.log(USAGE);
       process.exit(0);
     } else {
       console.error(`bench:core: unknown argument '${a}' (try --help)`);
@@ -71,20 +80,13 @@ function args(argv: string[]): { json?: string; filter?: string; quick: boolean 
   return out;
 }
 
-function commit(): string {
-  try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function label(c: Case): string {
   return `${c.name}${c.name === 'walk' ? `/depth=${c.depth}` : ''}${c.batched ? '/batched' : ''}`;
 }
 
 function main(): void {
   const opt = args(process.argv.slice(2));
+  checkOutput('bench:core', opt.json, '--json');
   const wasmProbe = createWasmCoreSync();
   const cores: Array<{ name: 'wasm' | 'ts'; make: () => PidCore }> = [
     { name: 'wasm', make: () => createWasmCoreSync() },
@@ -112,10 +114,11 @@ function main(): void {
   }
   const context = {
     date: new Date().toISOString(),
-    commit: commit(),
+    ...benchProvenance('bench/core.ts'),
     node: process.version,
     cpu: `${os.cpus()[0]?.model ?? 'unknown'} ×${os.cpus().length}`,
     wasmBuild: wasmProbe.build,
+    quick: opt.quick,
   };
   const rows: string[][] = [['case', 'wasm ns/op', 'ts ns/op', 'wasm/ts speed-up']];
   for (const c of CASES) {
@@ -125,10 +128,10 @@ function main(): void {
     rows.push([label(c), w.nsPerOp.toFixed(1), t.nsPerOp.toFixed(1), `${(t.nsPerOp / w.nsPerOp).toFixed(2)}×`]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`pidns core benchmark — ${context.date} commit ${context.commit} node ${context.node} ${context.cpu} wasm=${context.wasmBuild}`);
+  console.log(`pidns core benchmark — ${context.date} commit ${formatCommit(context)} node ${context.node} ${context.cpu} wasm=${context.wasmBuild}`);
   for (const r of rows) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   if (opt.json) {
-    writeFileSync(opt.json, JSON.stringify({ context, results }, null, 2) + '\n');
+    writeOutput('bench:core', opt.json, JSON.stringify({ schemaVersion: 1, context, results }, null, 2) + '\n');
     console.log(`wrote ${opt.json}`);
   }
 }

@@ -6,7 +6,7 @@ import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = ['dist/cli/main.js', 'build/release.wasm', 'build/release-simd.wasm', 'build/debug.wasm']
+const built = ['dist/cli/main.js', 'build/release.wasm', 'build/release-simd.wasm', 'build/debug.wasm', 'scenarios/index.json']
   .every((f) => existsSync(new URL(`../${f}`, import.meta.url)));
 if (!built) {
   if (!existsSync(new URL('../assembly/index.ts', import.meta.url))) {

@@ -1,11 +1,13 @@
 /**
  * Node entry: everything of the browser entry, plus synchronous creation
- * (the WASM core is read from the package's build/ folder with node:fs).
+ * (the embedded release builds; the debug build is read from the package's
+ * build/ folder with node:fs).
  */
 import { createTsCore } from './core/ts/index.js';
 import type { CoreName, CoreOptions, PidCore } from './core/types.js';
 import { createWasmCoreSync } from './core/wasm-node.js';
 import { PidnsKernel } from './kernel/api.js';
+import { coreName } from './kernel/api-check.js';
 import type { KernelOptions } from './index.js';
 import { runScenario, type RunOptions, type RunResult } from './scenario/run.js';
 
@@ -14,16 +16,17 @@ export { createWasmCoreSync } from './core/wasm-node.js';
 
 /** A pid core by name, synchronously. */
 export function createCoreSync(name: CoreName = 'wasm', opts: CoreOptions = {}): PidCore {
+  coreName(name, 'createCoreSync(name)');
   return name === 'ts' ? createTsCore(opts) : createWasmCoreSync(opts);
 }
 
 /** createKernel, synchronously. */
 export function createKernelSync(opts: KernelOptions = {}): PidnsKernel {
-  const core = typeof opts.core === 'object' ? opts.core : createCoreSync(opts.core ?? 'wasm', opts.coreOptions);
+  const core = typeof opts.core === 'object' && opts.core !== null ? opts.core : createCoreSync(coreName(opts.core ?? 'wasm', 'createKernel({ core })'), opts.coreOptions);
   return new PidnsKernel(core);
 }
 
-/** In Node, createKernel loads the WASM core from build/ (the browser entry's would need fetch). */
+/** In Node, createKernel makes the core synchronously (the same embedded WASM builds; debug read from build/). */
 export async function createKernel(opts: KernelOptions = {}): Promise<PidnsKernel> {
   return createKernelSync(opts);
 }
@@ -33,7 +36,7 @@ export function runScenarioTextSync(source: string, opts: KernelOptions & RunOpt
   return runScenario(source, createKernelSync(opts).raw, opts);
 }
 
-/** In Node, createCore reads the WASM build from build/ (the browser entry's would need fetch). */
+/** In Node, createCore makes the core synchronously (the same embedded WASM builds; debug read from build/). */
 export async function createCore(name: CoreName = 'wasm', opts: CoreOptions = {}): Promise<PidCore> {
   return createCoreSync(name, opts);
 }

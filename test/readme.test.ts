@@ -34,4 +34,18 @@ describe('README', () => {
     expect(r.error).toBeNull();
     expect(r.lines.join('\n') + '\n').toBe(expected);
   });
+
+  it('documents embedding in a page and the `source` override next to it', () => {
+    const lib = /^## The library\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    expect(lib).toMatch(/^### In a web page$/m);
+    expect(lib).toMatch(/coreOptions: \{ source: /);
+    expect(lib).toContain('pidns/wasm/release.wasm');
+    expect(lib).toContain("'wasm-unsafe-eval'");
+    expect(readme).toContain('npx pidns run --example seed-story');
+  });
+
+  it('links the scenario language reference that is in the repository', () => {
+    expect(readme).toContain('(docs/scenario-language.md)');
+    expect(readme).not.toMatch(/language of `scenario-language\.md`/);
+  });
 });

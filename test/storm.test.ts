@@ -230,7 +230,7 @@ describe('where the time goes (profile.ts)', () => {
 describe('storm report', () => {
   it('the SVG chart is well-formed XML with one bar per run, axes labelled', () => {
     const runs = [fakeRun('wide', 'wasm', 1.2e6), fakeRun('wide', 'ts', 4e5), fakeRun('tree', 'wasm', 3e5), fakeRun('tree', 'ts', 1e5), fakeRun('churn', 'wasm', 9e5)];
-    const svg = stormChart(runs, { ...stormContext('test'), cpu: 'A <weird> & "cpu"' });
+    const svg = stormChart(runs, { ...stormContext(['test']), cpu: 'A <weird> & "cpu"' });
     const x = checkXml(svg);
     expect(x.root).toBe('svg');
     const bars = x.elements.filter((e) => e.name === 'rect' && e.attrs.class === 'bar');
@@ -400,8 +400,9 @@ describe('pidns storm', () => {
     expect(r.stdout).toMatch(/^pidns storm .*commit/);
     expect(r.stdout).toContain('words/alloc');
     const doc = JSON.parse(readFileSync(json, 'utf8'));
-    expect(Object.keys(doc).sort()).toEqual(['context', 'runs']);
-    for (const k of ['date', 'commit', 'node', 'cpu']) expect(typeof doc.context[k]).toBe('string');
+    expect(Object.keys(doc).sort()).toEqual(['context', 'runs', 'schemaVersion']);
+    for (const k of ['date', 'commit', 'node', 'cpu', 'command']) expect(typeof doc.context[k]).toBe('string');
+    expect(typeof doc.context.dirty).toBe('boolean');
     expect(doc.runs.map((x: RunRecord) => `${x.workload}/${x.core}`)).toEqual(['wide/wasm', 'wide/ts', 'churn/wasm', 'churn/ts']);
     for (const run of doc.runs) {
       expect(run).toMatchObject({ allocator: 'pidmap', depth: 4, tasks: 2000, ops: 2000 });

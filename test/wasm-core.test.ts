@@ -6,6 +6,7 @@
  * counters), out-of-memory with the state untouched, the loaders and the
  * debug build's invariant checks.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fc, it as fcit } from '@fast-check/vitest';
 import * as layout from '../src/core/layout.js';
@@ -41,6 +42,7 @@ import { createWasmCoreSync, wasmBytes, wasmModule } from '../src/core/wasm-node
 import {
   createWasmCore,
   createWasmCoreFromModule,
+  embeddedWasmBytes,
   simdSupported,
   wasmBuildFor,
   type WasmBuildName,
@@ -373,7 +375,7 @@ describe('WASM core: out of memory', () => {
       expect(c.create_pid_namespace(0)).toBe(-ENOMEM);
       expect(field(c, root, NS_COUNT)).toBe(rootCount);
       expectSame(c, before);
-      // a freed namespace's block is reused, but reservation is worst case from the bump region
+      // the last namespace made holds only its creator's reference
       const lastParentCount = field(c, last, NS_COUNT);
       expect(lastParentCount).toBe(1);
     });
@@ -467,8 +469,17 @@ describe('WASM core: loaders', () => {
     expect(d.build).toBe('release-simd');
   });
 
-  it('the default source (a file: URL in Node) is refused with an explanation', async () => {
-    await expect(createWasmCore()).rejects.toThrow(/file: URLs.*createWasmCoreSync/);
+  it('the browser-safe loader needs no file or fetch: the release builds are embedded, equal to build/*.wasm', async () => {
+    const c = await createWasmCore();
+    expect(c.build).toBe(simdSupported() ? 'release-simd' : 'release');
+    expect((await createWasmCore({ simd: false })).build).toBe('release');
+    for (const b of ['release', 'release-simd'] as const) {
+      expect(Buffer.from(embeddedWasmBytes(b)).equals(readFileSync(new URL(`../build/${b}.wasm`, import.meta.url)))).toBe(true);
+    }
+    // The debug build is not embedded: the browser-safe loader says how to give it.
+    await expect(createWasmCore({ debug: true })).rejects.toThrow(/debug WASM build is not embedded.*source/);
+    // A file: URL as source is refused with an explanation (fetch cannot load it in Node).
+    await expect(createWasmCore({ source: new URL('../build/release.wasm', import.meta.url) })).rejects.toThrow(/file: URLs/);
   });
 
   it('creating many cores is cheap (compiled modules are cached)', () => {

@@ -6,6 +6,9 @@
 #
 #   bench/kernel/run.sh [N] [REPS]
 set -e
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+esac
 here=$(dirname "$0")
 out=${TMPDIR:-/tmp}/pidns-forkrate
 cc -O2 -o "$out" "$here/forkrate.c"

@@ -16,6 +16,13 @@ import {
   STAT_ALLOCS, STAT_FREES,
 } from '../../src/core/layout.js';
 import { check, fillDense, freeRandom, rng } from '../cases.js';
+import { helpIfAsked } from '../cli.js';
+
+helpIfAsked(`usage: npx tsx bench/native/checksum.ts [--build release|release-simd]
+
+Runs the checksum sequence of bench/native/pidcore.c on the WASM core and
+prints its JSON lines (default: both release builds, one after the other);
+the output of one build must equal \`pidcore checksum\`'s byte for byte.`);
 
 const CK_DEPTH = 4;
 const CK_STEPS = 400000;

@@ -11,6 +11,13 @@
  * (1.00 = as fast as native).
  */
 import { readFileSync } from 'node:fs';
+import { helpIfAsked } from '../cli.js';
+
+helpIfAsked(`usage: npx tsx bench/native/compare.ts [--metric minSliceNsPerOp|cpuNsPerOp|nsPerOp] [--core FILE.json] [--rounds R1,R2] FILE.jsonl...
+
+Prints a Markdown table of native vs WASM time per operation from the JSON lines of
+bench/native/run.sh and wasm-timing.ts (lowest value per variant), with
+bench/core.ts's --json output as an extra column when --core is given.`);
 
 type Metric = 'minSliceNsPerOp' | 'cpuNsPerOp' | 'nsPerOp';
 interface Line { round?: string; case: string; depth: number; batched?: boolean; variant: string; nsPerOp: number; cpuNsPerOp: number; minSliceNsPerOp: number }

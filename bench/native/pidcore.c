@@ -10,9 +10,11 @@
  *   are u32 byte offsets into it; every object has the layout of
  *   src/core/layout.ts (struct pid, pid_namespace with pidmap[128] {page,
  *   nr_free}, lookup root/dir/chunk of u32 slots).
- * - The same allocator: bump pointer + LIFO free list per 8-byte size class,
- *   worst-case reservation before every mutating operation, geometric
- *   "memory growth" bookkeeping (no copy is needed natively).
+ * - The same allocator: 4160-byte frames from a bump pointer, whole-frame
+ *   blocks and per-size slabs with partial lists, empty slabs back to the
+ *   frame free list; worst-case reservation (object counts per size) before
+ *   every mutating operation, geometric "memory growth" bookkeeping (no copy
+ *   is needed natively).
  * - The same work counters (f64 stats, STAT_*), updated the same way.
  * - skip_full_words: the scalar build's 4×u64 / u64 stride (PIDCORE_SIMD=0)
  *   or the SIMD build's 2×v128 / v128 stride with SSE2 (PIDCORE_SIMD=1).
@@ -80,8 +82,18 @@ enum { EINVAL_ = 22, EEXIST_ = 17, EAGAIN_ = 11, ENOMEM_ = 12, ENOSPC_ = 28 };
 #define HEAP_LIMIT 0x80000000ull
 #define HEAP_LIMIT_PAGES (HEAP_LIMIT >> WASM_PAGE_SHIFT)
 #define BLOCK_ALIGN 8u
-#define MAX_BLOCK_BYTES ((uint32_t)PAGE_BYTES)
-#define SIZE_CLASSES ((MAX_BLOCK_BYTES >> 3) + 1)
+/* Frames of the largest object (an hbm leaf block, PAGE_BYTES + 64); blocks above SLAB_MAX_BYTES take one. */
+#define FRAME_BYTES ((uint32_t)PAGE_BYTES + 64u)
+#define SLAB_FREE 0u
+#define SLAB_INUSE 4u
+#define SLAB_PREV 8u
+#define SLAB_NEXT 12u
+#define SLAB_CARVE 16u
+#define SLAB_CAP 20u
+#define SLAB_HEADER_BYTES 24u
+#define SLAB_MAX_BYTES ((FRAME_BYTES - SLAB_HEADER_BYTES) >> 1)
+#define SLAB_CLASSES ((SLAB_MAX_BYTES >> 3) + 1)
+#define NEED_MAX 8
 #define SMALL_BLOCK_BYTES 512u
 /* Where the object area starts (the WASM build's __heap_base is after its static data). */
 #define HEAP_BASE 0x8000u
@@ -94,7 +106,12 @@ static uint32_t heap_top;     /* heapTop */
 static double stats[STAT_SLOTS];
 static int32_t set_tid[SET_TID_MAX];
 static uint32_t batch[BATCH_MAX];
-static uint32_t free_lists[SIZE_CLASSES];
+static uint32_t partial[SLAB_CLASSES];   /* PARTIAL: head of each slab size's partial list */
+static uint32_t free_objs[SLAB_CLASSES]; /* FREE_OBJS */
+static uint32_t frame_free, frame_free_count;
+static uint32_t need_size[NEED_MAX], need_count[NEED_MAX];
+static int need_len;
+static uint32_t need_objects;
 static uint64_t upids[SET_TID_MAX]; /* UPIDS scratch of alloc_pid */
 
 INLINE uint32_t ld32(uint32_t a) { return *(const uint32_t *)(mem + a); }
@@ -113,7 +130,11 @@ static void mem_reset(void) {
   memset(stats, 0, sizeof stats);
   memset(set_tid, 0, sizeof set_tid);
   memset(batch, 0, sizeof batch);
-  memset(free_lists, 0, sizeof free_lists);
+  memset(partial, 0, sizeof partial);
+  memset(free_objs, 0, sizeof free_objs);
+  frame_free = frame_free_count = 0;
+  need_len = 0;
+  need_objects = 0;
   memset(upids, 0, sizeof upids);
 }
 
@@ -136,18 +157,134 @@ static int reserve(uint32_t bytes) {
   return 1;
 }
 
-INLINE uint32_t *free_head(uint32_t size) { return &free_lists[size >> 3]; }
+/* need_begin / need_add / reserve_need (assembly/memory.ts) */
+INLINE void need_begin(void) { need_len = 0; need_objects = 0; }
+
+static void need_add(uint32_t size, uint32_t n) {
+  if (n == 0) return;
+  need_objects += n;
+  for (int i = 0; i < need_len; i++) {
+    if (need_size[i] == size) { need_count[i] += n; return; }
+  }
+  need_size[need_len] = size;
+  need_count[need_len] = n;
+  need_len++;
+}
+
+static uint32_t need_frames(void) {
+  uint32_t frames = 0;
+  for (int i = 0; i < need_len; i++) {
+    uint32_t size = need_size[i], n = need_count[i];
+    if (size > SLAB_MAX_BYTES) {
+      frames += n;
+    } else {
+      uint32_t free = free_objs[size >> 3];
+      if (n > free) {
+        uint32_t cap = (FRAME_BYTES - SLAB_HEADER_BYTES) / size;
+        frames += (n - free + cap - 1) / cap;
+      }
+    }
+  }
+  return frames;
+}
+
+static int reserve_need(void) {
+  uint64_t quick = (uint64_t)heap_top + (uint64_t)need_objects * FRAME_BYTES;
+  if (quick <= mem_end) return 1;
+  uint32_t frames = need_frames();
+  uint32_t bump = frames > frame_free_count ? frames - frame_free_count : 0;
+  return reserve(bump * FRAME_BYTES);
+}
+
+/* frames and slabs */
+static int reused;
+static uint32_t take_frame(void) {
+  uint32_t f = frame_free;
+  if (f) {
+    frame_free = ld32(f);
+    frame_free_count--;
+    reused = 1;
+    return f;
+  }
+  f = heap_top;
+  heap_top += FRAME_BYTES;
+  reused = 0;
+  return f;
+}
+
+INLINE void put_frame(uint32_t f) {
+  st32(f, frame_free);
+  frame_free = f;
+  frame_free_count++;
+}
+
+static void partial_push(uint32_t *head, uint32_t s) {
+  uint32_t first = *head;
+  st32(s + SLAB_PREV, 0);
+  st32(s + SLAB_NEXT, first);
+  if (first) st32(first + SLAB_PREV, s);
+  *head = s;
+}
+
+static void partial_unlink(uint32_t *head, uint32_t s) {
+  uint32_t prev = ld32(s + SLAB_PREV), next = ld32(s + SLAB_NEXT);
+  if (prev) st32(prev + SLAB_NEXT, next);
+  else *head = next;
+  if (next) st32(next + SLAB_PREV, prev);
+}
+
+INLINE int slab_full(uint32_t s, uint32_t size) {
+  return ld32(s + SLAB_FREE) == 0 && ld32(s + SLAB_CARVE) + size > s + FRAME_BYTES;
+}
+
+static uint32_t slab_alloc(uint32_t size) {
+  uint32_t *head = &partial[size >> 3];
+  uint32_t *objs = &free_objs[size >> 3];
+  uint32_t s = *head;
+  if (!s) {
+    s = take_frame();
+    uint32_t cap = (FRAME_BYTES - SLAB_HEADER_BYTES) / size;
+    st32(s + SLAB_FREE, 0);
+    st32(s + SLAB_INUSE, 0);
+    st32(s + SLAB_CARVE, s + SLAB_HEADER_BYTES);
+    st32(s + SLAB_CAP, cap);
+    partial_push(head, s);
+    *objs += cap;
+  }
+  uint32_t p = ld32(s + SLAB_FREE);
+  if (p) {
+    st32(s + SLAB_FREE, ld32(p));
+  } else {
+    p = ld32(s + SLAB_CARVE);
+    st32(s + SLAB_CARVE, p + size);
+  }
+  st32(s + SLAB_INUSE, ld32(s + SLAB_INUSE) + 1);
+  *objs -= 1;
+  if (slab_full(s, size)) partial_unlink(head, s);
+  return p;
+}
+
+static void slab_free(uint32_t p, uint32_t size) {
+  uint32_t s = HEAP_BASE + (p - HEAP_BASE) / FRAME_BYTES * FRAME_BYTES;
+  uint32_t *head = &partial[size >> 3];
+  uint32_t *objs = &free_objs[size >> 3];
+  int was_full = slab_full(s, size);
+  st32(p, ld32(s + SLAB_FREE));
+  st32(s + SLAB_FREE, p);
+  uint32_t inuse = ld32(s + SLAB_INUSE) - 1;
+  st32(s + SLAB_INUSE, inuse);
+  *objs += 1;
+  if (inuse == 0) {
+    if (!was_full) partial_unlink(head, s);
+    *objs -= ld32(s + SLAB_CAP);
+    put_frame(s);
+  } else if (was_full) {
+    partial_push(head, s);
+  }
+}
 
 INLINE uint32_t alloc_block_raw(uint32_t size) {
-  uint32_t *head = free_head(size);
-  uint32_t p = *head;
-  if (p) {
-    *head = ld32(p);
-  } else {
-    p = heap_top;
-    heap_top += size;
-  }
-  return p;
+  return size > SLAB_MAX_BYTES ? take_frame() : slab_alloc(size);
 }
 
 INLINE void zero_block(uint32_t p, uint32_t size) {
@@ -159,16 +296,19 @@ INLINE void zero_block(uint32_t p, uint32_t size) {
 }
 
 static uint32_t alloc_block(uint32_t size) {
-  int reused = *free_head(size) != 0;
-  uint32_t p = alloc_block_raw(size);
-  if (reused) zero_block(p, size);
+  if (size > SLAB_MAX_BYTES) {
+    uint32_t f = take_frame();
+    if (reused) zero_block(f, size);
+    return f;
+  }
+  uint32_t p = slab_alloc(size);
+  zero_block(p, size);
   return p;
 }
 
 static void free_block(uint32_t p, uint32_t size) {
-  uint32_t *head = free_head(size);
-  st32(p, *head);
-  *head = p;
+  if (size > SLAB_MAX_BYTES) put_frame(p);
+  else slab_free(p, size);
 }
 
 /* ── pidmap (assembly/pidmap.ts) ─────────────────────────────────────────── */
@@ -295,16 +435,24 @@ static int32_t alloc_cyclic(uint32_t ns, uint32_t pid_max) {
 #define DIR_MASK (LOOKUP_DIR_ENTRIES - 1u)
 #define CHUNK_MASK (LOOKUP_CHUNK_ENTRIES - 1u)
 INLINE uint32_t slot(uint32_t block, uint32_t index) { return block + (index << 2); }
-INLINE uint32_t child_block(uint32_t at, uint32_t bytes) {
-  uint32_t b = ld32(at);
-  if (!b) { b = alloc_block(bytes); st32(at, b); }
-  return b;
-}
+/* Blocks: the slots, then a u32 count of non-empty slots (padded to 8); empty chunks / dirs are freed. */
+#define LOOKUP_DIR_BLOCK (LOOKUP_DIR_BYTES + 8u)
+#define LOOKUP_CHUNK_BLOCK (LOOKUP_CHUNK_BYTES + 8u)
 static void lookup_set(uint32_t ns, uint32_t nr, uint32_t pid) {
-  uint32_t root = child_block(ns + NS_LOOKUP, LOOKUP_ROOT_BYTES);
-  uint32_t dir = child_block(slot(root, nr >> ROOT_SHIFT), LOOKUP_DIR_BYTES);
-  uint32_t chunk = child_block(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), LOOKUP_CHUNK_BYTES);
+  uint32_t root = ld32(ns + NS_LOOKUP);
+  if (!root) { root = alloc_block(LOOKUP_ROOT_BYTES); st32(ns + NS_LOOKUP, root); }
+  uint32_t rs = slot(root, nr >> ROOT_SHIFT);
+  uint32_t dir = ld32(rs);
+  if (!dir) { dir = alloc_block(LOOKUP_DIR_BLOCK); st32(rs, dir); }
+  uint32_t ds = slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK);
+  uint32_t chunk = ld32(ds);
+  if (!chunk) {
+    chunk = alloc_block(LOOKUP_CHUNK_BLOCK);
+    st32(ds, chunk);
+    st32(dir + LOOKUP_DIR_BYTES, ld32(dir + LOOKUP_DIR_BYTES) + 1);
+  }
   st32(slot(chunk, nr & CHUNK_MASK), pid);
+  st32(chunk + LOOKUP_CHUNK_BYTES, ld32(chunk + LOOKUP_CHUNK_BYTES) + 1);
 }
 static uint32_t lookup_get(uint32_t ns, uint32_t nr) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -320,6 +468,16 @@ static void lookup_clear(uint32_t ns, uint32_t nr) {
   uint32_t dir = ld32(slot(root, nr >> ROOT_SHIFT));
   uint32_t chunk = ld32(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK));
   st32(slot(chunk, nr & CHUNK_MASK), 0);
+  uint32_t n = ld32(chunk + LOOKUP_CHUNK_BYTES) - 1;
+  st32(chunk + LOOKUP_CHUNK_BYTES, n);
+  if (n) return;
+  free_block(chunk, LOOKUP_CHUNK_BLOCK);
+  st32(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), 0);
+  uint32_t d = ld32(dir + LOOKUP_DIR_BYTES) - 1;
+  st32(dir + LOOKUP_DIR_BYTES, d);
+  if (d) return;
+  free_block(dir, LOOKUP_DIR_BLOCK);
+  st32(slot(root, nr >> ROOT_SHIFT), 0);
 }
 static void lookup_free(uint32_t ns) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -329,9 +487,9 @@ static void lookup_free(uint32_t ns) {
     if (!dir) continue;
     for (uint32_t d = 0; d < LOOKUP_DIR_ENTRIES; d++) {
       uint32_t chunk = ld32(slot(dir, d));
-      if (chunk) free_block(chunk, LOOKUP_CHUNK_BYTES);
+      if (chunk) free_block(chunk, LOOKUP_CHUNK_BLOCK);
     }
-    free_block(dir, LOOKUP_DIR_BYTES);
+    free_block(dir, LOOKUP_DIR_BLOCK);
   }
   free_block(root, LOOKUP_ROOT_BYTES);
   st32(ns + NS_LOOKUP, 0);
@@ -343,7 +501,10 @@ NOINLINE void get_pid_ns(uint32_t ns) { st32(ns + NS_COUNT, ld32(ns + NS_COUNT) 
 NOINLINE int32_t create_pid_namespace(uint32_t parent) {
   uint32_t level = parent ? ld32(parent + NS_LEVEL) + 1 : 0;
   if (level > MAX_PID_NS_LEVEL) return -ENOSPC_;
-  if (!reserve(NS_SIZE + PAGE_BYTES)) return -ENOMEM_;
+  need_begin();
+  need_add(NS_SIZE, 1);
+  need_add(PAGE_BYTES, 1);
+  if (!reserve_need()) return -ENOMEM_;
   uint32_t ns = alloc_block(NS_SIZE);
   st32(ns + NS_LEVEL, level);
   st32(ns + NS_PARENT, parent);
@@ -394,7 +555,6 @@ NOINLINE int32_t set_pid_max(uint32_t ns, int32_t v) {
 }
 
 /* ── struct pid (assembly/pid.ts) ────────────────────────────────────────── */
-#define RESERVE_PER_LEVEL ((uint32_t)(PAGE_BYTES + LOOKUP_ROOT_BYTES + LOOKUP_DIR_BYTES + LOOKUP_CHUNK_BYTES))
 INLINE uint32_t pid_size(uint32_t level) { return PID_HEADER + ((level + 1) << UPID_SHIFT); }
 INLINE uint32_t upid(uint32_t pid, uint32_t i) { return pid + PID_HEADER + (i << UPID_SHIFT); }
 INLINE uint32_t upid_nr(uint32_t pid, uint32_t i) { return ld32(upid(pid, i) + UPID_NR); }
@@ -405,7 +565,15 @@ NOINLINE int32_t alloc_pid(uint32_t ns, int32_t set_tid_size) {
   uint32_t level = ld32(ns + NS_LEVEL);
   if (set_tid_size < 0 || set_tid_size > (int32_t)level + 1) return -EINVAL_;
   uint32_t size = pid_size(level);
-  if (!reserve(size + (level + 1) * RESERVE_PER_LEVEL)) return -ENOMEM_;
+  if ((uint64_t)heap_top + (uint64_t)(1 + (level + 1) * 4) * FRAME_BYTES > mem_end) { /* reserve_quick */
+    need_begin();
+    need_add(size, 1);
+    need_add(PAGE_BYTES, level + 1);
+    need_add(LOOKUP_ROOT_BYTES, level + 1);
+    need_add(LOOKUP_DIR_BLOCK, level + 1);
+    need_add(LOOKUP_CHUNK_BLOCK, level + 1);
+    if (!reserve_need()) return -ENOMEM_;
+  }
 
   uint32_t tmp = ns;
   int32_t i = (int32_t)level;

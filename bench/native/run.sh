@@ -12,6 +12,9 @@
 #   c-O3-native   cc -O3 -march=native -DPIDCORE_SIMD=1
 # Output: JSON lines {case, depth, nsPerOp, variant, ...} on stdout; progress on stderr.
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+esac
 cd "$(dirname "$0")/../.."
 OUT=${PIDCORE_OUT:-/tmp/pidcore-native}
 CC=${CC:-cc}

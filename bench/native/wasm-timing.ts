@@ -18,6 +18,7 @@ import { createWasmCoreSync } from '../../src/core/wasm-node.js';
 import type { PidCore } from '../../src/core/types.js';
 import { PID_MAX_LIMIT } from '../../src/core/layout.js';
 import { check, denseStep, ringStep, type Step } from '../cases.js';
+import { helpIfAsked } from '../cli.js';
 
 /** ring / dense come from bench/cases.ts, shared with bench/core.ts. */
 const ring = (core: PidCore, depth: number, pidMax: number, batched: boolean): Step => ringStep(core, depth, pidMax, batched);
@@ -92,8 +93,14 @@ function benchCase(name: string, depth: number, batched: boolean, variant: strin
   }));
 }
 
+const USAGE = `usage: npx tsx bench/native/wasm-timing.ts [--min-time SEC] [--reps N] [--filter SUBSTR] [--build release|release-simd] [--batched]
+
+Times the WASM core with the same loop as bench/native/pidcore.c and prints
+one JSON line per case and build on stdout.`;
+
 function main(): void {
   const argv = process.argv.slice(2);
+  helpIfAsked(USAGE, argv);
   let minTime = 0.5;
   let reps = 3;
   let filter: string | undefined;

@@ -12,6 +12,15 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** A file's text; throws a Node-style error (with `code`) when it cannot be read. */
   readFile(path: string): string;
+  /**
+   * A file (or standard input for `-`) as a stream of chunks, for the
+   * commands that stream their input (`pidns run`); throws a Node-style error
+   * at once when the file cannot be opened or is a directory. Without it,
+   * readStdin / readFile give the whole text as one chunk.
+   */
+  openInput?(path: string): AsyncIterable<string | Uint8Array>;
+  /** Resolves once standard output has room again (its buffer drained); without it, no waiting. */
+  drain?(): Promise<void> | void;
 }
 
 export interface Command {

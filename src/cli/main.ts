@@ -5,12 +5,15 @@
  * 0 success, 1 failure (bad option, unreadable file, missing WASM build ...),
  * 2 a scenario error. Bad input never produces a stack trace.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { examplesCommand } from './examples.js';
 import { playCommand } from './play.js';
 import { runCommand } from './run.js';
 import { stormCommand } from './storm.js';
 import { CliError, type CliIO, type Command } from './common.js';
+import { quietOnClosedPipe } from './pipes.js';
+import { printable } from './printable.js';
 
 export { CliError, type CliIO, type Command } from './common.js';
 
@@ -18,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   storm: stormCommand,
   play: playCommand,
+  examples: examplesCommand,
 };
 
 /** The version in the package's package.json (two folders up from src/cli and dist/cli). */
@@ -43,7 +47,20 @@ function usage(): string {
   return lines.join('\n');
 }
 
+/** A file opened for streaming; a directory or a missing file throws (with `code`) now, before any output. */
+function openFile(path: string): AsyncIterable<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error(`${path}: is a directory`), { code: 'EISDIR' });
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  return createReadStream('', { fd, highWaterMark: 1 << 16 });
+}
+
 export function nodeIO(): CliIO {
+  quietOnClosedPipe();
   return {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
@@ -53,6 +70,8 @@ export function nodeIO(): CliIO {
       return Buffer.concat(chunks).toString('utf8');
     },
     readFile: (p) => readFileSync(p, 'utf8'),
+    openInput: (p) => (p === '-' ? process.stdin : openFile(p)),
+    drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((r) => void process.stdout.once('drain', r)) : undefined),
   };
 }
 
@@ -73,7 +92,7 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
   }
   const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
-    io.stderr(`pidns: unknown command '${name}' (see pidns --help)\n`);
+    io.stderr(`pidns: unknown command '${printable(name)}' (see pidns --help)\n`);
     return 1;
   }
   if (rest.includes('-h') || rest.includes('--help')) {
@@ -84,12 +103,12 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof CliError) {
-      io.stderr(`pidns: ${e.message}\n`);
+      io.stderr(`pidns: ${printable(e.message)}\n`);
       return 1;
     }
     // An internal error: still no stack trace unless asked for.
     const err = e as Error;
-    io.stderr(`pidns: internal error: ${err.message}\n`);
+    io.stderr(`pidns: internal error: ${printable(err.message)}\n`);
     if (process.env.PIDNS_DEBUG) io.stderr(`${err.stack}\n`);
     return 1;
   }

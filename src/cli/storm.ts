@@ -4,12 +4,12 @@
  * options it runs the headline mix (wide + churn + tree, about a million
  * processes per core) on both cores: `npm start`.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AllocatorName, CoreName } from '../core/types.js';
 import { runAll } from '../storm/runner.js';
 import { formatContext, formatSummary, formatTable, formatTimeSplit, stormContext, stormJson } from '../storm/report.js';
 import { stormChart } from '../storm/chart.js';
+import { checkOutputDir, checkOutputFile, OutputError, writeFileAtomic } from '../storm/output.js';
 import { ALLOCATOR_NAMES, CORE_NAMES, runName, type RunSpec } from '../storm/spec.js';
 import {
   MAX_DEPTH,
@@ -59,8 +59,14 @@ options:
                      runs are slower while profiled)
   --profile-dir DIR  --profile, and keep each run's .cpuprofile in DIR (open
                      it in Chrome DevTools)
-  --json FILE        write {context, runs} as JSON
-  --chart FILE.svg   write an SVG bar chart of ops/s, WASM vs TS
+  --json FILE        write {schemaVersion, context, runs} as JSON (its JSON
+                     Schema: docs/schema/storm.schema.json)
+  --chart FILE.svg   write an SVG bar chart of ops/s, WASM vs TS (the name
+                     must end in .svg)
+
+Output files are checked before the first run and written whole (to a
+temporary file, then renamed): a failed write leaves an earlier file as it
+was. A closed pipe (pidns storm | head) ends the command with status 141.
   -h, --help         show this help
 `;
 
@@ -164,7 +170,10 @@ export function parseStormArgs(args: readonly string[]): StormArgs {
       case '--repeat': a.repeat = integer(opt, v, 1, MAX_REPEAT); break;
       case '--profile-dir': a.profileDir = v; a.profile = true; break;
       case '--json': a.json = v; break;
-      case '--chart': a.chart = v; break;
+      case '--chart':
+        if (!/\.svg$/i.test(v)) throw new CliError(`storm: --chart writes SVG: the file name must end in .svg, not '${v}'`);
+        a.chart = v;
+        break;
     }
   }
   if (a.workloads.length === 0) a.mix = true;
@@ -202,18 +211,25 @@ export function stormSpecs(a: StormArgs): RunSpec[] {
 
 function write(path: string, text: string, what: string): void {
   try {
-    writeFileSync(path, text);
+    writeFileAtomic(path, text, `write ${what}`);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new CliError(`storm: cannot write ${what} ${path}: ${err.code ?? err.message}`);
+    throw new CliError(`storm: ${(e as Error).message}`);
   }
 }
 
-/** Refuse an output path whose folder does not exist before minutes of runs, not after. */
-function checkOutput(path: string | null, opt: string): void {
-  if (path === null) return;
-  const d = dirname(path);
-  if (!existsSync(d) || !statSync(d).isDirectory()) throw new CliError(`storm: ${opt} ${path}: no such directory ${d}`);
+/** Refuse an unusable output path before minutes of runs, not after: every one, before the first run. */
+function checkOutputs(a: StormArgs): void {
+  try {
+    if (a.json !== null) checkOutputFile(a.json, '--json');
+    if (a.chart !== null) checkOutputFile(a.chart, '--chart');
+    if (a.profileDir !== null) checkOutputDir(a.profileDir, '--profile-dir');
+  } catch (e) {
+    if (e instanceof OutputError) throw new CliError(`storm: ${e.message}`);
+    throw e;
+  }
+  if (a.json !== null && a.chart !== null && resolve(a.json) === resolve(a.chart)) {
+    throw new CliError(`storm: --json and --chart name the same file ${a.json}`);
+  }
 }
 
 export const stormCommand: Command = {
@@ -221,15 +237,13 @@ export const stormCommand: Command = {
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const a = parseStormArgs(args);
-    checkOutput(a.json, '--json');
-    checkOutput(a.chart, '--chart');
+    checkOutputs(a);
     const specs = stormSpecs(a);
     if (a.profileDir !== null) {
       const d = a.profileDir;
-      if (!existsSync(d) || !statSync(d).isDirectory()) throw new CliError(`storm: --profile-dir ${d}: no such directory`);
       for (const s of specs) s.profile = join(d, `${runName(s).replace(/\//g, '_').replace(/=/g, '-')}.cpuprofile`);
     }
-    const context = stormContext(`pidns storm ${args.join(' ')}`.trim());
+    const context = stormContext(['pidns', 'storm'], args);
     io.stdout(formatContext(context));
     let failed = 0;
     const runs = await runAll(specs, {
@@ -247,7 +261,7 @@ export const stormCommand: Command = {
     io.stdout(formatSummary(runs));
     io.stdout(formatTimeSplit(runs));
     const report = { context, runs };
-    if (a.json) write(a.json, stormJson(report), 'JSON to');
+    if (a.json) write(a.json, stormJson(report), 'the JSON to');
     if (a.chart) write(a.chart, stormChart(runs, context), 'the chart to');
     return failed > 0 ? 1 : 0;
   },

@@ -39,7 +39,9 @@
  *     lazily: root[LOOKUP_ROOT_ENTRIES] → dir[LOOKUP_DIR_ENTRIES] →
  *     chunk[LOOKUP_CHUNK_ENTRIES] of struct pid pointers (0 = none);
  *     nr = (r * LOOKUP_DIR_ENTRIES + d) * LOOKUP_CHUNK_ENTRIES + c.
- *     Blocks are kept until the namespace is freed (like pidmap pages).
+ *     A dir and a chunk carry a u32 count of non-empty slots after their
+ *     slots (blocks of 32*4 + 8 and 1024*4 + 8 bytes) and are freed when it
+ *     drops to 0; the root is kept until the namespace is freed.
  *   - pidmap page: PAGE_BYTES bytes = BITS_PER_PAGE bits; bit n set ⇔ number
  *     (page index * BITS_PER_PAGE + n) is taken (reserved or published).
  *     Page 0 is allocated at namespace creation with bit 0 set (pid 0 is never

@@ -1,7 +1,7 @@
 /**
  * Loader of the WASM core (assembly/, compiled by AssemblyScript) behind the
  * PidCore interface (types.ts). Browser-safe: no `node:` imports; the Node
- * entry (wasm-node.ts) adds synchronous loading from the file system.
+ * entry (wasm-node.ts) adds synchronous creation.
  *
  * Three builds exist (asconfig.json): `release.wasm`, `release-simd.wasm`
  * (the bitmap search skips full words with v128) and `debug.wasm` (invariants
@@ -9,13 +9,26 @@
  * memory as `env.memory`; each core gets a fresh `WebAssembly.Memory` (the
  * builds assume a zero-filled memory) whose `maximum` caps the core's size.
  *
- * Hot methods of the returned core are the raw WebAssembly exports (no
- * wrapper): i32 in, i32 out, as the interface says.
+ * Where the module comes from by default: the two release builds (about
+ * 10 KB each) are embedded in the JavaScript as base64 (wasm-embedded.ts,
+ * generated at build time), and the SIMD one is taken when the engine
+ * validates SIMD. No `fetch`, no `new URL(..., import.meta.url)`, no file:
+ * every bundler (Vite, esbuild ESM/IIFE, webpack, Rollup, Parcel), every
+ * worker and every runtime (Node, Deno, Bun) loads it unchanged. Sites whose
+ * CSP forbids compiling from bytes they did not fetch (no 'wasm-unsafe-eval')
+ * or that want the debug build pass `source`: a URL (fetched and compiled,
+ * e.g. the package's `pidns/wasm/release.wasm` served as a file), the bytes,
+ * or a compiled `WebAssembly.Module`.
+ *
+ * The module is instantiated directly (no @assemblyscript/loader): its only
+ * imports are `env.memory` and, in the debug build, `env.abort`; its start
+ * function runs on instantiation. Hot methods of the returned core are the
+ * raw WebAssembly exports (no wrapper): i32 in, i32 out, as the interface says.
  */
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { ALLOCATOR_NAMES, type AllocatorName, type AllocatorProbe, type CoreOptions, type PidCore } from './types.js';
+import { EMBEDDED_WASM } from './wasm-embedded.js';
 
-/** Build files, relative to the package root. */
+/** Build files, relative to the package root (exported as `pidns/wasm/<name>.wasm`). */
 export type WasmBuildName = 'release' | 'release-simd' | 'debug';
 export const WASM_BUILD_FILES: Readonly<Record<WasmBuildName, string>> = {
   release: 'build/release.wasm',
@@ -25,7 +38,12 @@ export const WASM_BUILD_FILES: Readonly<Record<WasmBuildName, string>> = {
 
 export type WasmSource = BufferSource | URL | string;
 export interface WasmCoreOptions extends CoreOptions {
-  /** Where the module comes from: bytes, or a URL fetched with `fetch` (default: the build file next to the package). */
+  /**
+   * Where the module comes from: a URL (fetched and compiled), its bytes, or a
+   * compiled module. Default: the release build embedded in the package
+   * (SIMD when the engine has it); the debug build always needs `source`
+   * in the browser entry.
+   */
   source?: WasmSource | WebAssembly.Module;
 }
 
@@ -38,7 +56,7 @@ const HANDLE_LIMIT_PAGES = 32768 + 1;
 const INITIAL_PAGES = 1;
 
 /** The PidCore calls that are WASM exports of the same name and signature. */
-type CoreCalls = Pick<PidCore,
+export type CoreCalls = Pick<PidCore,
   | 'create_pid_namespace' | 'get_pid_ns' | 'put_pid_ns' | 'disable_pid_allocation'
   | 'ns_last_pid' | 'set_ns_last_pid' | 'pid_max' | 'set_pid_max'
   | 'alloc_pid' | 'alloc_pid_batch' | 'free_pid' | 'free_pid_batch' | 'get_pid' | 'put_pid'
@@ -199,7 +217,8 @@ function checkAllocator(opts: CoreOptions): void {
 export function createWasmCoreFromModule(source: WebAssembly.Module | BufferSource, opts: CoreOptions = {}): WasmPidCore {
   checkAllocator(opts);
   const imports = makeImports(opts);
-  const { instance } = instantiateSync(source, imports);
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  const instance = new WebAssembly.Instance(module, imports);
   return wrapWasmInstance(instance, imports.env.memory, opts.allocator);
 }
 
@@ -207,8 +226,53 @@ export function createWasmCoreFromModule(source: WebAssembly.Module | BufferSour
 export async function instantiateWasmCore(source: WebAssembly.Module | BufferSource, opts: CoreOptions = {}): Promise<WasmPidCore> {
   checkAllocator(opts);
   const imports = makeImports(opts);
-  const { instance } = await instantiate(source, imports);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = source instanceof WebAssembly.Module
+      ? await WebAssembly.instantiate(source, imports)
+      : (await WebAssembly.instantiate(source, imports)).instance;
+  } catch (e) {
+    throw explainCompileError(e);
+  }
   return wrapWasmInstance(instance, imports.env.memory, opts.allocator);
+}
+
+/**
+ * A page whose Content Security Policy lacks 'wasm-unsafe-eval' (or
+ * 'unsafe-eval') in script-src may not compile any WebAssembly, embedded or
+ * fetched: say so, and name the way out (the TS core needs no WASM).
+ */
+function explainCompileError(e: unknown): unknown {
+  const text = String((e as Error)?.message ?? e);
+  if (!/Content.Security.Policy|wasm-unsafe-eval|wasm-eval/i.test(text)) return e;
+  return new Error(
+    "pidns: this page's Content Security Policy forbids compiling WebAssembly (script-src needs 'wasm-unsafe-eval'); " +
+      "allow it, or use the TS core: createKernel({ core: 'ts' }) gives the same results",
+    { cause: e },
+  );
+}
+
+/** The bytes of an embedded release build (decoded from base64 on each call). */
+export function embeddedWasmBytes(build: 'release' | 'release-simd'): Uint8Array<ArrayBuffer> {
+  const text = atob(EMBEDDED_WASM[build]);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const embeddedModules = new Map<WasmBuildName, Promise<WebAssembly.Module>>();
+
+/** The compiled module of an embedded release build, compiled once per build. */
+export function compileEmbeddedWasm(build: 'release' | 'release-simd'): Promise<WebAssembly.Module> {
+  let p = embeddedModules.get(build);
+  if (!p) {
+    p = WebAssembly.compile(embeddedWasmBytes(build)).catch((e: unknown) => {
+      throw explainCompileError(e);
+    });
+    p.catch(() => embeddedModules.delete(build));
+    embeddedModules.set(build, p);
+  }
+  return p;
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
@@ -222,12 +286,14 @@ export function compileWasmUrl(url: URL | string): Promise<WebAssembly.Module> {
       if (href.startsWith('file:')) {
         throw new Error(
           `pidns: cannot fetch ${href}: fetch() does not load file: URLs in Node. ` +
-            `Use createWasmCoreSync from the Node entry (pidns/node), or pass the module bytes as \`source\`.`,
+            `Leave \`source\` out (the release builds are embedded), or pass the module bytes as \`source\`.`,
         );
       }
       const res = await fetch(href);
       if (!res.ok) throw new Error(`pidns: fetching ${href} failed: HTTP ${res.status}`);
-      return WebAssembly.compile(await res.arrayBuffer());
+      return WebAssembly.compile(await res.arrayBuffer()).catch((e: unknown) => {
+        throw explainCompileError(e);
+      });
     })();
     p.catch(() => moduleCache.delete(href));
     moduleCache.set(href, p);
@@ -235,22 +301,25 @@ export function compileWasmUrl(url: URL | string): Promise<WebAssembly.Module> {
   return p;
 }
 
-/** Default location of a build: `<package root>/build/<file>.wasm` (this file is src/core/ or dist/core/). */
-export function defaultWasmUrl(build: WasmBuildName): URL {
-  return new URL(`../../${WASM_BUILD_FILES[build]}`, import.meta.url);
-}
-
 /**
- * The WASM core. Loads `opts.source` (bytes, a compiled module, or a URL)
- * or, by default, the build chosen by `opts.simd` / `opts.debug` from the
- * package's build/ folder with `fetch` (browsers; in Node use
- * createWasmCoreSync from wasm-node.ts or pass bytes).
+ * The WASM core. Loads `opts.source` (a URL, bytes, or a compiled module)
+ * or, by default, the embedded release build chosen by `opts.simd` (SIMD
+ * when supported). The debug build is not embedded: with `opts.debug` pass
+ * its `source` (the file `pidns/wasm/debug.wasm`), or in Node use
+ * createWasmCoreSync from the Node entry, which reads it.
  */
 export async function createWasmCore(opts: WasmCoreOptions = {}): Promise<WasmPidCore> {
   const { source, ...coreOpts } = opts;
-  if (source === undefined || typeof source === 'string' || source instanceof URL) {
-    const url = source ?? defaultWasmUrl(wasmBuildFor(coreOpts));
-    return instantiateWasmCore(await compileWasmUrl(url), coreOpts);
+  if (source === undefined) {
+    const build = wasmBuildFor(coreOpts);
+    if (build === 'debug') {
+      throw new Error(
+        'pidns: the debug WASM build is not embedded in the browser entry; pass its location as `source` ' +
+          "(e.g. new URL('/assets/debug.wasm', location.href) for a copy of pidns/wasm/debug.wasm), or use pidns/node in Node",
+      );
+    }
+    return instantiateWasmCore(await compileEmbeddedWasm(build), coreOpts);
   }
+  if (typeof source === 'string' || source instanceof URL) return instantiateWasmCore(await compileWasmUrl(source), coreOpts);
   return instantiateWasmCore(source, coreOpts);
 }

@@ -5,8 +5,22 @@
  * the kernel model's Task objects. Views describe namespaces and what each
  * one sees, for tools and tests.
  *
+ * What a plain-JavaScript caller can get wrong is checked at runtime
+ * (api-check.ts): a programmer error (not a Task, a Task of another
+ * kernel, an unknown namespace type or flag name, a number that is not a
+ * 32-bit integer, a signal the model does not model) throws a TypeError or
+ * RangeError naming the call, the value and what is accepted, before
+ * anything changes; what the kernel answers with an errno (a reaped task:
+ * ESRCH; a signal outside 0..64: EINVAL; refused flags) stays a Result.
+ *
+ * Events (onEvent) are delivered after the call that caused them has
+ * completed, so a listener can neither leave a call half done nor run a
+ * call inside another (api-events.ts). Tasks, namespaces, views and events
+ * are plain data for JSON.stringify and print by their NSpid in
+ * util.inspect (Task.toJSON through this class's taskJSON).
+ *
  * The raw Kernel (`.raw`) is the fast path: numbers and negative errnos, no
- * allocation per call; this class is a thin layer over it.
+ * allocation per call, no checks; this class is a thin layer over it.
  *
  * The scenario language's own rules (no `exit` of init's process, no
  * `texit` of its last thread) belong to the scenario runner. Here init's
@@ -15,10 +29,16 @@
  * zombie nobody reaps; every later call then fails with ESRCH.
  */
 import { errnoName, type ErrnoName } from '../core/errno.js';
+import { readCounters, type AllocatorCounters } from '../core/counters.js';
 import type { PidCore } from '../core/types.js';
-import { FLAG_NAMES, type NsType } from './flags.js';
+import { int32, isTask, pidCore, NSIG, nsType, setTidArray, show, signal, sysctlValue, toFlags, type Flags } from './api-check.js';
+import { EventDispatcher } from './api-events.js';
+import { type NsType } from './flags.js';
 import { Kernel, type KernelEvent } from './kernel.js';
 import {
+  describerOf,
+  rootNsOf,
+  setDescriber,
   TASK_DEAD,
   TASK_EXITING,
   TASK_RUNNING,
@@ -26,7 +46,13 @@ import {
   TASK_ZOMBIE,
   type PidNs,
   type Task,
+  type TaskDescriber,
 } from './objects.js';
+
+export type { Flags } from './api-check.js';
+
+/** check_kill_permission: valid_signal(sig) failed (sig outside 0.._NSIG). */
+export const WHY_INVALID_SIGNAL = 'check_kill_permission: valid_signal: the signal number is outside 0..64';
 
 export type Ok<T> = { ok: true; value: T };
 export type Err = { ok: false; errno: ErrnoName; why: string };
@@ -83,6 +109,16 @@ export interface NamespaceView {
   nrPids: number;
 }
 
+/**
+ * A task as plain data (Task.toJSON): its NSpid (root level first) and
+ * state. A reaped task's numbers are those it had, when known (its release
+ * was seen by an event listener), else empty.
+ */
+export interface TaskRef {
+  nspid: number[];
+  state: TaskState;
+}
+
 /** A task as one namespace sees it. */
 export interface VisibleTask {
   task: Task;
@@ -93,22 +129,6 @@ export interface VisibleTask {
   state: TaskState;
 }
 
-/** Flags as a number or as `NEWPID|NEWUTS` text (names without CLONE_, `0` for none). */
-export type Flags = number | string;
-
-function toFlags(f: Flags): number {
-  if (typeof f === 'number') return f;
-  if (f === '0' || f === '') return 0;
-  let flags = 0;
-  for (const part of f.split('|')) {
-    const name = part.trim().replace(/^CLONE_/, '');
-    const bit = Object.prototype.hasOwnProperty.call(FLAG_NAMES, name) ? FLAG_NAMES[name] : undefined;
-    if (bit === undefined) throw new RangeError(`unknown clone flag '${part}'`);
-    flags |= bit;
-  }
-  return flags;
-}
-
 const STATE_NAMES: Record<number, TaskState> = {
   [TASK_RUNNING]: 'running',
   [TASK_EXITING]: 'exiting',
@@ -117,12 +137,17 @@ const STATE_NAMES: Record<number, TaskState> = {
   [TASK_DEAD]: 'reaped',
 };
 
-export class PidnsKernel {
+export class PidnsKernel implements TaskDescriber {
   /** The raw kernel model: numbers and negative errnos, the fast path. */
   readonly raw: Kernel;
+  private readonly events: EventDispatcher;
 
   constructor(core: PidCore) {
+    pidCore(core, 'new PidnsKernel(core)');
     this.raw = new Kernel(core);
+    this.events = new EventDispatcher(this.raw);
+    // Marks every task and namespace of this kernel as its own (foreign handles are refused) and lets them describe themselves.
+    setDescriber(this.raw.rootNs, this);
   }
 
   get core(): PidCore {
@@ -150,26 +175,61 @@ export class PidnsKernel {
     return r < 0 ? this.err(r) : { ok: true, value: r };
   }
 
-  private listeners: ((e: KernelEvent) => void)[] = [];
+  /**
+   * A task argument: a Task of this kernel, else a TypeError naming it. A
+   * reaped task of this kernel passes (the kernel answers ESRCH, as for
+   * /proc/<pid> of a reaped process); a task of another kernel never does:
+   * its struct pid lives in another core's memory, so using it here would
+   * corrupt both kernels.
+   */
+  private own(t: unknown, where: string): Task {
+    if (!isTask(t)) throw new TypeError(`${where}: expected a Task of this kernel, got ${show(t)}`);
+    // A live task of this kernel is in its task table: one load and compare.
+    if (t.id >= 0 && this.raw.tasks[t.id] === t) return t;
+    const root = rootNsOf(t.pidns);
+    if (root === this.raw.rootNs) return t;
+    const d = describerOf(root);
+    const name = d !== null ? `task { ${d.taskText(t)} }` : 'a task';
+    throw new TypeError(`${where}: ${name} belongs to another kernel: a Task works only with the kernel that made it`);
+  }
+
+  /** Runs one typed call: events it causes reach the listeners after it returns (api-events.ts). */
+  private call<T>(fn: () => T): T {
+    this.events.enter();
+    try {
+      return fn();
+    } finally {
+      this.events.leave();
+    }
+  }
 
   /**
    * Call `listener` with every KernelEvent (task made, exit, signal,
-   * reparenting, reap, namespace made / torn down / freed) as the kernel
-   * does it; formatEvent puts one in words. Returns a function that stops
-   * the listening. With no listener the kernel pays nothing.
+   * reparenting, reap, namespace made / torn down / freed) of every call,
+   * in order, after the call has completed (so a listener may call the
+   * kernel, and one that throws cannot leave a call half done:
+   * api-events.ts). formatEvent(k, e) puts one in words. Returns a
+   * function that stops the listening. With no listener the kernel pays
+   * nothing (Kernel.trace stays null).
    */
   onEvent(listener: (e: KernelEvent) => void): () => void {
-    this.listeners = [...this.listeners, listener];
-    this.installTrace();
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-      this.installTrace();
-    };
+    if (typeof listener !== 'function') throw new TypeError(`onEvent(listener): expected a function, got ${show(listener)}`);
+    return this.events.add(listener);
   }
 
-  private installTrace(): void {
-    const ls = this.listeners;
-    this.raw.trace = ls.length === 0 ? null : ls.length === 1 ? ls[0] : (e) => { for (const l of ls) l(e); };
+  /**
+   * Where an exception thrown by an onEvent listener goes. Null (the
+   * default): reported as EventTarget reports a listener's exception
+   * (`reportError`, or thrown from a microtask where there is none: an
+   * uncaught exception in Node). Either way the other listeners and events
+   * are still delivered and the call's Result is returned.
+   */
+  get onListenerError(): ((error: unknown, event: KernelEvent) => void) | null {
+    return this.events.onListenerError;
+  }
+  set onListenerError(h: ((error: unknown, event: KernelEvent) => void) | null) {
+    if (h !== null && typeof h !== 'function') throw new TypeError(`onListenerError: expected a function or null, got ${show(h)}`);
+    this.events.onListenerError = h;
   }
 
   /** The value of a Result, or a thrown KernelCallError with its errno and why. */
@@ -179,103 +239,178 @@ export class PidnsKernel {
   }
 
   fork(p: Task): Result<Task> {
-    return this.task(this.raw.fork(p));
+    const t = this.own(p, 'fork(p)');
+    return this.call(() => this.task(this.raw.fork(t)));
   }
 
   /** clone(flags | SIGCHLD). */
   clone(p: Task, flags: Flags): Result<Task> {
-    return this.task(this.raw.clone(p, toFlags(flags)));
+    const t = this.own(p, 'clone(p)');
+    const f = toFlags(flags, 'clone(flags)');
+    return this.call(() => this.task(this.raw.clone(t, f)));
   }
 
   /** pthread_create(). */
   thread(p: Task): Result<Task> {
-    return this.task(this.raw.thread(p));
+    const t = this.own(p, 'thread(p)');
+    return this.call(() => this.task(this.raw.thread(t)));
   }
 
   /** clone3 with set_tid (index 0 = the new task's own, deepest level). */
   clone3(p: Task, flags: Flags, setTid: readonly number[]): Result<Task> {
-    return this.task(this.raw.clone3(p, toFlags(flags), setTid));
+    const t = this.own(p, 'clone3(p)');
+    const f = toFlags(flags, 'clone3(flags)');
+    const tids = setTidArray(setTid, 'clone3(setTid)');
+    return this.call(() => this.task(this.raw.clone3(t, f, tids)));
   }
 
   unshare(t: Task, flags: Flags): Result<void> {
-    return this.void(this.raw.unshare(t, toFlags(flags)));
+    const a = this.own(t, 'unshare(t)');
+    const f = toFlags(flags, 'unshare(flags)');
+    return this.call(() => this.void(this.raw.unshare(a, f)));
   }
 
-  /** setns(open("/proc/<target>/ns/<type>"), CLONE_NEW<type>). */
+  /** setns(open("/proc/<target>/ns/<type>"), CLONE_NEW<type>). `mnt` is outside the model (RangeError). */
   setns(t: Task, target: Task, type: Exclude<NsType, 'mnt'>): Result<void> {
-    return this.void(this.raw.setns(t, target, type));
+    const a = this.own(t, 'setns(t)');
+    const b = this.own(target, 'setns(target)');
+    const ty = nsType(type, 'setns(type)', true);
+    return this.call(() => this.void(this.raw.setns(a, b, ty)));
   }
 
-  /** exit_group(code). */
+  /** exit_group(code): any int (the kernel keeps code & 0xff). */
   exit(t: Task, code: number): Result<void> {
-    return this.void(this.raw.exit_group(t, code));
+    const a = this.own(t, 'exit(t)');
+    const c = int32(code, 'exit(code)', 'an exit code');
+    return this.call(() => this.void(this.raw.exit_group(a, c)));
   }
 
-  /** exit(code) of one thread (SYS_exit). */
+  /** exit(code) of one thread (SYS_exit): any int (the kernel keeps code & 0xff). */
   texit(t: Task, code: number): Result<void> {
-    return this.void(this.raw.exit(t, code));
+    const a = this.own(t, 'texit(t)');
+    const c = int32(code, 'texit(code)', 'an exit code');
+    return this.call(() => this.void(this.raw.exit(a, c)));
   }
 
+  /**
+   * kill(pid, sig) made by t. SIG 0, 9 or 15 (other signals of 1..64 are
+   * not modelled: RangeError); outside 0..64 the kernel's EINVAL, after
+   * the target lookup as check_kill_permission's valid_signal gives it (a
+   * pid that names nothing is still ESRCH).
+   */
   kill(t: Task, pid: number, sig: 0 | 9 | 15): Result<void> {
-    return this.void(this.raw.kill(t, pid, sig));
+    const a = this.own(t, 'kill(t)');
+    const p = int32(pid, 'kill(pid)', 'a pid');
+    const s = signal(sig, 'kill(sig)');
+    return this.call(() => {
+      if (s >= 0 && s <= NSIG) return this.void(this.raw.kill(a, p, s));
+      // Signal 0 looks the target up exactly as any signal does and does nothing else.
+      // TODO(kernel.ts): this belongs in Kernel.kill (kept here while kernel.ts is being split).
+      const r = this.raw.kill(a, p, 0);
+      if (r < 0) return this.err(r);
+      return { ok: false, errno: 'EINVAL', why: `${WHY_INVALID_SIGNAL} (sig ${s})` };
+    });
   }
 
   /** waitpid(pid, WNOHANG) (pid -1 by default): the reaped child, or null when none is ready yet. */
   wait(t: Task, pid = -1): Result<WaitResult | null> {
-    const r = this.raw.waitpid(t, pid);
-    if (r < 0) return this.err(r);
-    if (r === 0) return { ok: true, value: null };
-    const st = this.raw.waitStatus;
-    const sig = st & 0x7f;
-    return { ok: true, value: sig === 0 ? { pid: r, how: 'exited', code: (st >> 8) & 0xff } : { pid: r, how: 'killed', code: sig } };
+    const a = this.own(t, 'wait(t)');
+    const p = int32(pid, 'wait(pid)', 'a pid');
+    return this.call(() => {
+      const r = this.raw.waitpid(a, p);
+      if (r < 0) return this.err(r);
+      if (r === 0) return { ok: true, value: null };
+      const st = this.raw.waitStatus;
+      const sig = st & 0x7f;
+      return { ok: true, value: sig === 0 ? { pid: r, how: 'exited', code: (st >> 8) & 0xff } : { pid: r, how: 'killed', code: sig } };
+    });
   }
 
   getpid(t: Task): Result<number> {
-    return this.num(this.raw.getpid(t));
+    return this.num(this.raw.getpid(this.own(t, 'getpid(t)')));
   }
 
   gettid(t: Task): Result<number> {
-    return this.num(this.raw.gettid(t));
+    return this.num(this.raw.gettid(this.own(t, 'gettid(t)')));
   }
 
   getppid(t: Task): Result<number> {
-    return this.num(this.raw.getppid(t));
+    return this.num(this.raw.getppid(this.own(t, 'getppid(t)')));
   }
 
   /** The NSpid line of /proc/<t>/status (root level first). */
   nspid(t: Task): Result<number[]> {
-    const r = this.raw.nspid(t);
+    const r = this.raw.nspid(this.own(t, 'nspid(t)'));
     return typeof r === 'number' ? this.err(r) : { ok: true, value: r };
   }
 
   /** /proc/sys/kernel/ns_last_pid as t reads it (-1 before any cyclic allocation). */
   lastpid(t: Task): Result<number> {
-    const r = this.raw.ns_last_pid(t);
+    const r = this.raw.ns_last_pid(this.own(t, 'lastpid(t)'));
     return r < -1 ? this.err(r) : { ok: true, value: r };
   }
 
+  /** Write ns_last_pid: an integer (out of [0, pid_max], or of int, the kernel's EINVAL). */
   setLastpid(t: Task, v: number): Result<void> {
-    return this.void(this.raw.set_ns_last_pid(t, v));
+    const a = this.own(t, 'setLastpid(t)');
+    return this.void(this.raw.set_ns_last_pid(a, sysctlValue(v, 'setLastpid(v)')));
   }
 
   pidmax(t: Task): Result<number> {
-    return this.num(this.raw.pid_max(t));
+    return this.num(this.raw.pid_max(this.own(t, 'pidmax(t)')));
   }
 
+  /** Write pid_max: an integer (out of [301, 4194304], or of int, the kernel's EINVAL). */
   setPidmax(t: Task, v: number): Result<void> {
-    return this.void(this.raw.set_pid_max(t, v));
+    const a = this.own(t, 'setPidmax(t)');
+    return this.void(this.raw.set_pid_max(a, sysctlValue(v, 'setPidmax(v)')));
   }
 
   /** Are /proc/<a>/ns/<type> and /proc/<b>/ns/<type> the same namespace? */
   samens(a: Task, b: Task, type: NsType): Result<boolean> {
-    const r = this.raw.samens(a, b, type);
+    const x = this.own(a, 'samens(a)');
+    const y = this.own(b, 'samens(b)');
+    const r = this.raw.samens(x, y, nsType(type, 'samens(type)', false));
     return r < 0 ? this.err(r) : { ok: true, value: r === 1 };
+  }
+
+  /** The allocator's work counters, by name (cumulative: subtract two readings). */
+  counters(): AllocatorCounters {
+    return readCounters(this.raw.core);
+  }
+
+  // ------------------------------------------------------- describing tasks
+
+  /**
+   * The NSpid numbers of a task of this kernel, root level first, without
+   * a system call: a reaped one's are those it had when it was released
+   * while someone listened to events, else none. formatEvent reads numbers
+   * through this (a listener runs after the call, when a released task's
+   * struct pid is gone).
+   */
+  nspidOf(t: Task): number[] {
+    const a = this.own(t, 'nspidOf(t)');
+    if (a.state !== TASK_DEAD) return this.raw.nspidOf(a);
+    return this.events.released.get(a)?.slice() ?? [];
+  }
+
+  /** TaskDescriber: Task.toJSON. */
+  taskJSON(t: Task): TaskRef {
+    return { nspid: this.nspidOf(t), state: STATE_NAMES[t.state] };
+  }
+
+  /** TaskDescriber: util.inspect of a Task, e.g. `NSpid 3 1, running`. */
+  taskText(t: Task): string {
+    const nspid = this.nspidOf(t);
+    if (t.state === TASK_DEAD) return nspid.length > 0 ? `reaped, was NSpid ${nspid.join(' ')}` : 'reaped';
+    return `NSpid ${nspid.join(' ')}, ${STATE_NAMES[t.state]}`;
   }
 
   // ---------------------------------------------------------------- views
 
   /** What a task is and its numbers. */
-  taskView(t: Task): TaskView {
+  taskView(task: Task): TaskView {
+    const t = this.own(task, 'taskView(t)');
     const dead = t.state === TASK_DEAD;
     return {
       task: t,
@@ -315,7 +450,7 @@ export class PidnsKernel {
 
   /** The id of t's namespace of a type: its active pid namespace for 'pid'. */
   pidNamespaceOf(t: Task): number {
-    return t.tg.pidns.serial;
+    return this.own(t, 'pidNamespaceOf(t)').tg.pidns.serial;
   }
 
   /**
@@ -323,7 +458,7 @@ export class PidnsKernel {
    * numbers it has there, ordered by tid.
    */
   tasksIn(id: number): VisibleTask[] {
-    const ns = this.nsById(id);
+    const ns = this.nsById(int32(id, 'tasksIn(id)', 'a namespace id'));
     if (!ns) return [];
     const out: VisibleTask[] = [];
     this.raw.forEachProcessBelow(ns, (g) => {

@@ -84,7 +84,12 @@ export function do_exit(k: Kernel, t: Task): void {
 
 /** find_alive_thread: the first thread of the group (thread-list order) without PF_EXITING. */
 export function find_alive_thread(k: Kernel, tg: ThreadGroup): Task | null {
-  for (let th = tg.threadHead; th; th = th.tnext) if (th.state === TASK_RUNNING) return th;
+  // None during a group exit: each exiting thread would otherwise walk the whole list.
+  if (tg.live === 0) return null;
+  for (let th = tg.threadHead; th; th = th.tnext) {
+    k.work++;
+    if (th.state === TASK_RUNNING) return th;
+  }
   return null;
 }
 
@@ -101,7 +106,7 @@ export function exit_notify(k: Kernel, t: Task): void {
     if (alive) {
       ns.childReaper = alive;
       reaper = alive;
-      if (k.trace !== null) k.trace({ type: 'child-reaper', ns, task: alive });
+      if (k.emit !== null) k.emit({ type: 'child-reaper', ns, task: alive });
     } else {
       zap_pid_ns_processes(k, ns, t);
       return;
@@ -119,7 +124,7 @@ export function exit_notify(k: Kernel, t: Task): void {
 export function exit_notify_tail(k: Kernel, t: Task): void {
   t.state = TASK_ZOMBIE;
   const tg = t.tg;
-  if (k.trace !== null) k.trace({ type: 'exit', task: t, zombie: t === tg.leader });
+  if (k.emit !== null) k.emit({ type: 'exit', task: t, zombie: t === tg.leader });
   if (t === tg.leader) {
     if (tg.nrThreads === 1) do_notify_parent(k, tg);
   } else {
@@ -179,7 +184,7 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
     c.parent = reaper;
     c.seq = ++k.seq;
     n++;
-    if (k.trace !== null) k.trace({ type: 'reparent', child: c, from: father, to: reaper });
+    if (k.emit !== null) k.emit({ type: 'reparent', child: c, from: father, to: reaper });
     if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) {
       if (autoreap) (dead ??= []).push(c);
       else {
@@ -198,6 +203,7 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
   father.childHead = father.childTail = null;
   father.tg.nrChildren -= n;
   reaper.tg.nrChildren += n;
+  k.work += n;
   if (father.zombies) father.zombies.clear();
   if (dead) for (let i = dead.length - 1; i >= 0; i--) release_task(k, dead[i].leader, 'autoreap', null);
 }
@@ -209,7 +215,7 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
  * leader also removes the process from its parent's children list.
  */
 export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap' | 'thread', by: Task | null): void {
-  if (k.trace !== null) k.trace({ type: 'release', task: t, how, by });
+  if (k.emit !== null) k.emit({ type: 'release', task: t, how, by });
   const tg = t.tg;
   // unlink from the thread list
   const prev = t.tprev;

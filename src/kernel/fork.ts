@@ -134,7 +134,7 @@ export function copy_process(k: Kernel, p: Task, flags: number, nset: number): T
   if (id === k.tasks.length) k.tasks.push(t);
   else k.tasks[id] = t;
   k.nrTasks++;
-  if (k.trace !== null) k.trace({ type: 'create', task: t, parent: t.tg.parent, thread: t !== t.tg });
+  if (k.emit !== null) k.emit({ type: 'create', task: t, parent: t.tg.parent, thread: t !== t.tg });
   return t;
 }
 

@@ -1,6 +1,6 @@
 /** The kernel model: raw Kernel (fast path), typed PidnsKernel, objects, flags, reasons. */
 export { Kernel, type NsIdentity, type KernelEvent, type KernelModelOptions } from './kernel.js';
-export { formatEvent } from './trace.js';
+export { formatEvent, nspidNamer, type EventNumbers } from './trace.js';
 export {
   PidnsKernel,
   KernelCallError,
@@ -13,9 +13,13 @@ export {
   type NamespaceView,
   type VisibleTask,
   type Flags,
+  type TaskRef,
+  WHY_INVALID_SIGNAL,
 } from './api.js';
-export { Task, PidNs, NsProxy } from './objects.js';
-export type { ThreadGroup } from './objects.js';
+export { MODEL_SIGNALS, NSIG } from './api-check.js';
+export type { EventListener, ListenerErrorHandler } from './api-events.js';
+export { Task, PidNs, NsProxy, TaskChildren, ZombieHeap } from './objects.js';
+export type { ThreadGroup, TaskDescriber } from './objects.js';
 export * from './flags.js';
 export { WHY } from './why.js';
 export { formatWaitStatus } from './format.js';

@@ -38,6 +38,11 @@
  *   SIGHAND) by either says ok where check_unshare_flags (sighand->count,
  *   current_is_single_threaded) says EINVAL.
  *
+ * Tracing (Kernel.trace) cannot corrupt the model: events are kept while a
+ * call runs and delivered to the hook once the call has completed, so the
+ * hook only ever sees a consistent kernel; a call the hook makes from there
+ * is an ordinary call, and a hook that throws only cuts the delivery short.
+ *
  * This file is the shell: the Kernel's state and its public calls. The work
  * lives in one room per kernel source file, as free functions over the
  * Kernel (named after the kernel functions they model): fork.ts
@@ -69,7 +74,7 @@ import {
   set_ns_last_pid,
   set_pid_max,
 } from './pid.js';
-import { forEachProcessBelow, nsPreorderNext } from './pid_namespace.js';
+import { ZapQueue, compactZapping, forEachProcessBelow, nsPreorderNext } from './pid_namespace.js';
 import { kill } from './signal.js';
 import { waitpid } from './wait.js';
 
@@ -79,8 +84,9 @@ export type NsIdentity = PidNs | number;
 /**
  * What happened inside a call, for tracing (Kernel.trace): every task made,
  * every exit, signal, reparenting, reap and namespace birth and death, in
- * the order the model does them. Tasks are the model's objects (name them
- * before the next call: with recycling a reaped one is reused).
+ * the order the model does them, delivered once the call has completed.
+ * Tasks are the model's objects (name them in the hook, before the next
+ * call: with recycling a reaped one is reused).
  */
 export type KernelEvent =
   /** copy_process made `task` (a thread of `parent`'s process, or a process whose real_parent is `parent`). */
@@ -138,8 +144,66 @@ export class Kernel {
   waitStatus = 0;
   /** Number of unreleased threads. */
   nrTasks = 0;
-  /** Called with every KernelEvent as it happens; null (the default) costs one test per event site. */
-  trace: ((e: KernelEvent) => void) | null = null;
+  /**
+   * @internal What the event sites call: null without a hook (one test per
+   * event site), else a push to `pending`.
+   */
+  emit: ((e: KernelEvent) => void) | null = null;
+  /** @internal The hook `trace` installed. */
+  private hook: ((e: KernelEvent) => void) | null = null;
+  /** @internal Events of the current call (and of calls the hook makes), waiting for delivery. */
+  private readonly pending: KernelEvent[] = [];
+  /** @internal Is deliver() running (the hook may call back)? */
+  private delivering = false;
+  private readonly buffer = (e: KernelEvent): void => {
+    this.pending.push(e);
+  };
+
+  /**
+   * The trace hook: called with every KernelEvent of every call, in the
+   * order the model did them; null (the default) for none.
+   *
+   * Events are delivered when the call that caused them has completed (its
+   * effects finished, the kernel consistent), just before it returns; the
+   * model never runs the hook in the middle of its work, so no hook can
+   * corrupt it. While delivering, the hook may call back into the kernel:
+   * such a call is an ordinary call (it runs to completion and returns its
+   * result), and its events are delivered after the ones already waiting,
+   * so the hook is never re-entered and sees every event exactly once in
+   * kernel order. A hook that throws stops the delivery: the rest of that
+   * call's events are dropped and the exception propagates out of the call,
+   * whose effects stand (a throwing hook cannot leave a half-done exit).
+   * Setting `trace` (also to null) from inside the hook applies to the
+   * events not yet delivered. Events hold the model's Task objects: a task
+   * the event names may have been released by the time it is delivered
+   * (by a later event of the same call, or by a call the hook made), and
+   * with KernelModelOptions.recycle its object may have been reused.
+   */
+  get trace(): ((e: KernelEvent) => void) | null {
+    return this.hook;
+  }
+  set trace(fn: ((e: KernelEvent) => void) | null) {
+    this.hook = fn;
+    this.emit = fn === null ? null : this.buffer;
+    if (fn === null && !this.delivering) this.pending.length = 0;
+  }
+
+  /** @internal Deliver the waiting events now that the call has completed (see `trace`). */
+  deliver(): void {
+    if (this.delivering) return; // a call made by the hook: the loop below delivers its events next
+    const q = this.pending;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < q.length; i++) {
+        const hook = this.hook;
+        if (hook === null) break;
+        hook(q[i]);
+      }
+    } finally {
+      q.length = 0;
+      this.delivering = false;
+    }
+  }
 
   // The rooms' shared state (not API).
   /** @internal Task ids free for reuse (Kernel.tasks slots). */
@@ -152,10 +216,25 @@ export class Kernel {
   readonly queue: (ThreadGroup | null)[] = [];
   /** @internal */
   queued = 0;
-  /** @internal Namespaces whose init waits in zap_pid_ns_processes. */
+  /**
+   * @internal Namespaces whose init waits in zap_pid_ns_processes, in start
+   * order; entries whose zap ended (zapper null) are dropped lazily, so
+   * `zapping.length === 0` means no zap waits.
+   */
   readonly zapping: PidNs[] = [];
-  /** @internal How many of them have zapRecheck set: runPending compares pid_allocated only for those. */
-  zapRechecks = 0;
+  /** @internal How many entries of `zapping` have ended. */
+  zapDead = 0;
+  /** @internal Zaps started so far (PidNs.zapSeq). */
+  zapStarts = 0;
+  /** @internal Zaps that can end, first-started first (pid_namespace.ts). */
+  readonly zapReady = new ZapQueue();
+  /**
+   * Steps of the loops whose length depends on the state (runPending's
+   * do_exit and zap loops, the zap queue, process walks, zap's reaping,
+   * reparenting): a deterministic measure of a call's work, for tests
+   * (teardown stays linear). Only ever grows.
+   */
+  work = 0;
   /** @internal KernelModelOptions.recycle. */
   readonly recycle: boolean;
   /** @internal Released tasks waiting for reuse, the last released on top. */
@@ -200,6 +279,12 @@ export class Kernel {
     this.init = t;
   }
 
+  /** @internal The end of a public call that can cause events: deliver them (one test when no hook is installed). */
+  private done<T>(r: T): T {
+    if (this.emit !== null) this.deliver();
+    return r;
+  }
+
   /** @internal A failed call: `why` set, the negative errno returned. */
   fail(errno: number, why: string): number {
     this.why = why;
@@ -224,17 +309,17 @@ export class Kernel {
 
   /** fork(): clone(SIGCHLD). */
   fork(p: Task): Task | number {
-    return copy_process(this, p, 0, 0);
+    return this.done(copy_process(this, p, 0, 0));
   }
 
   /** clone(flags | SIGCHLD), the child on its own stack. */
   clone(p: Task, flags: number): Task | number {
-    return copy_process(this, p, flags, 0);
+    return this.done(copy_process(this, p, flags, 0));
   }
 
   /** pthread_create(): clone with glibc's thread flags. */
   thread(p: Task): Task | number {
-    return copy_process(this, p, PTHREAD_CREATE_FLAGS, 0);
+    return this.done(copy_process(this, p, PTHREAD_CREATE_FLAGS, 0));
   }
 
   /**
@@ -242,7 +327,7 @@ export class Kernel {
    * SIGCHLD, or 0 with THREAD or PARENT (clone3_args_valid accepts both).
    */
   clone3(p: Task, flags: number, setTid: ArrayLike<number>): Task | number {
-    return clone3(this, p, flags, setTid);
+    return this.done(clone3(this, p, flags, setTid));
   }
 
   // ---------------------------------------------------------------------
@@ -253,7 +338,7 @@ export class Kernel {
    * then unshare_nsproxy_namespaces for the calling thread only (rule 13).
    */
   unshare(t: Task, flags: number): number {
-    return unshare(this, t, flags);
+    return this.done(unshare(this, t, flags));
   }
 
   /**
@@ -271,7 +356,7 @@ export class Kernel {
    * install: pidns_install (rule 12) or a plain replacement.
    */
   setns(t: Task, target: Task, type: NsType): number {
-    return setns(this, t, target, type);
+    return this.done(setns(this, t, target, type));
   }
 
   /** Are /proc/<a>/ns/<type> and /proc/<b>/ns/<type> the same namespace? 1 / 0, or an errno (a's first). */
@@ -284,7 +369,7 @@ export class Kernel {
 
   /** exit_group(code): the whole thread group ends with status code & 0xff (rule 15). */
   exit_group(t: Task, code: number): number {
-    return exit_group(this, t, code);
+    return this.done(exit_group(this, t, code));
   }
 
   /**
@@ -292,12 +377,12 @@ export class Kernel {
    * process's status unless a group exit set one (rule 15).
    */
   exit(t: Task, code: number): number {
-    return exit(this, t, code);
+    return this.done(exit(this, t, code));
   }
 
   /** kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the language (others act like 15). */
   kill(t: Task, pid: number, sig: number): number {
-    return kill(this, t, pid, sig);
+    return this.done(kill(this, t, pid, sig));
   }
 
   /**
@@ -306,7 +391,7 @@ export class Kernel {
    * reaped, or an errno.
    */
   waitpid(t: Task, upid: number): number {
-    return waitpid(this, t, upid);
+    return this.done(waitpid(this, t, upid));
   }
 
   /**
@@ -323,12 +408,12 @@ export class Kernel {
 
   /** setsid(): the new session id as t sees it (its process's pid), or an errno. */
   setsid(t: Task): number {
-    return setsid(this, t);
+    return this.done(setsid(this, t));
   }
 
   /** setpgid(pid, pgid) made by t, both as t sees them (0: t's process / the same as pid). */
   setpgid(t: Task, pid: number, pgid: number): number {
-    return setpgid(this, t, pid, pgid);
+    return this.done(setpgid(this, t, pid, pgid));
   }
 
   /**
@@ -419,6 +504,7 @@ export class Kernel {
 
   /** Namespaces waiting in zap_pid_ns_processes. */
   zappingNamespaces(): readonly PidNs[] {
+    if (this.zapDead !== 0) compactZapping(this);
     return this.zapping;
   }
 

@@ -69,7 +69,7 @@ export function copyNsProxy(k: Kernel, old: NsProxy): NsProxy {
 export function switchNsProxy(k: Kernel, t: Task, nsp: NsProxy): void {
   const old = t.nsproxy as NsProxy;
   t.nsproxy = nsp;
-  if (k.trace !== null && old.pidForChildren !== nsp.pidForChildren) k.trace({ type: 'pid-for-children', task: t, ns: nsp.pidForChildren });
+  if (k.emit !== null && old.pidForChildren !== nsp.pidForChildren) k.emit({ type: 'pid-for-children', task: t, ns: nsp.pidForChildren });
   put_nsproxy(k, old);
 }
 

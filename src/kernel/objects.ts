@@ -21,6 +21,20 @@ export const TASK_ZOMBIE = 3;
 /** Released (release_task): its struct pid is freed; the object is garbage. */
 export const TASK_DEAD = 4;
 
+/** State names as the typed API's views show them (api.ts TaskState). */
+export const TASK_STATE_NAMES: readonly string[] = ['running', 'exiting', 'zap-wait', 'zombie', 'reaped'];
+
+/** Node's util.inspect hook, by its registered symbol (no node: import, so browsers load this file too). */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
+/** What the typed API gives a kernel's objects to describe themselves with (api.ts PidnsKernel). */
+export interface TaskDescriber {
+  /** JSON of a task: its numbers and state. */
+  taskJSON(t: Task): unknown;
+  /** One line for util.inspect, e.g. `NSpid 3 1, running`. */
+  taskText(t: Task): string;
+}
+
 /** signal_struct flags. */
 export const SIGNAL_GROUP_EXIT = 1;
 /** SIGNAL_UNKILLABLE: the process is (or was) the child reaper of its namespace. */
@@ -148,6 +162,23 @@ export class Task {
   set zombies(v: ZombieHeap | null) {
     if (v !== null || this.kids !== null) this.ownKids().zombies = v;
   }
+
+  /**
+   * Plain data for JSON.stringify: the task's NSpid and state, described by
+   * the typed API that wraps its kernel (describerOf its root namespace);
+   * without one (a raw Kernel), only the state. Never the
+   * object graph (parents, children and threads link back: cycles).
+   */
+  toJSON(): unknown {
+    const d = describerOf(this.pidns);
+    return d !== null ? d.taskJSON(this) : { state: TASK_STATE_NAMES[this.state] };
+  }
+
+  /** util.inspect / console.log in Node (a symbol, not a node: import: browser-safe). */
+  [INSPECT](): string {
+    const d = describerOf(this.pidns);
+    return d !== null ? `Task { ${d.taskText(this)} }` : `Task { ${TASK_STATE_NAMES[this.state]} }`;
+  }
 }
 
 /**
@@ -217,8 +248,10 @@ export class PidNs {
   /** The thread blocked in zap_pid_ns_processes, and the pid_allocated value it waits for. */
   zapper: Task | null = null;
   zapInitPids = 0;
-  /** While zapping: a pid with a number here was freed since pid_allocated was last compared with zapInitPids. */
-  zapRecheck = false;
+  /** Start order of its zap (Kernel.zapStarts when it began): ends ties between zaps that can end. */
+  zapSeq = 0;
+  /** While zapping: pid_allocated is down to zapInitPids, the namespace is in Kernel.zapReady. */
+  zapReady = false;
   refs = 0;
   /** Processes whose active namespace this is, in creation order. */
   procHead: ThreadGroup | null = null;
@@ -237,6 +270,39 @@ export class PidNs {
     this.parent = parent;
     this.serial = serial;
   }
+
+  /** Plain data for JSON.stringify: the id the views use and the level (the links make cycles). */
+  toJSON(): { id: number; level: number } {
+    return { id: this.serial, level: this.level };
+  }
+
+  [INSPECT](): string {
+    return `PidNs { id: ${this.serial}, level: ${this.level} }`;
+  }
+}
+
+/** The root of `ns`'s tree (at most MAX_PID_NS_LEVEL steps). */
+export function rootNsOf(ns: PidNs): PidNs {
+  let r = ns;
+  while (r.parent !== null) r = r.parent;
+  return r;
+}
+
+/**
+ * The typed API (api.ts) that wraps a kernel, by the kernel's root
+ * namespace: it describes the kernel's tasks for toJSON / util.inspect. A
+ * WeakMap, not a field: deep-equality and structured walks over a Task
+ * must not reach the kernel and its core's memory through it.
+ */
+const describers = new WeakMap<PidNs, TaskDescriber>();
+
+/** Register the describer of the kernel whose root namespace is `root`. */
+export function setDescriber(root: PidNs, d: TaskDescriber): void {
+  describers.set(root, d);
+}
+
+export function describerOf(ns: PidNs): TaskDescriber | null {
+  return describers.get(rootNsOf(ns)) ?? null;
 }
 
 /**

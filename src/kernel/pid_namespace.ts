@@ -53,7 +53,7 @@ export function create_pid_namespace(k: Kernel, parent: PidNs, by: Task): PidNs 
   if (tail) tail.knext = ns;
   else parent.kidHead = ns;
   parent.kidTail = ns;
-  if (k.trace !== null) k.trace({ type: 'pidns-create', ns, by });
+  if (k.emit !== null) k.emit({ type: 'pidns-create', ns, by });
   return ns;
 }
 
@@ -65,7 +65,7 @@ export function get_pid_ns(k: Kernel, ns: PidNs): void {
 /** Drop a reference the kernel model counts (the core counts its own); at zero leave the parent's list. */
 export function unrefPidNs(k: Kernel, ns: PidNs | null): void {
   while (ns && --ns.refs === 0) {
-    if (k.trace !== null) k.trace({ type: 'pidns-free', ns });
+    if (k.emit !== null) k.emit({ type: 'pidns-free', ns });
     const parent = ns.parent;
     if (parent) {
       const prev = ns.kprev;
@@ -81,12 +81,16 @@ export function unrefPidNs(k: Kernel, ns: PidNs | null): void {
 
 /**
  * Run everything pending: the queued processes' threads through do_exit
- * (thread-list order), then any zap_pid_ns_processes whose namespace has
- * emptied, until nothing moves.
+ * (thread-list order), then the zap_pid_ns_processes that can end, one at
+ * a time, until nothing moves. The zap that ends is always the first (in
+ * the order they started) whose namespace is down to its init's pids:
+ * ZapQueue hands them out in that order. Each step costs O(1) amortised
+ * (O(log n) for a namespace that becomes ready out of start order), so a
+ * teardown of N namespaces is linear in N (Kernel.work counts the steps).
  */
 export function runPending(k: Kernel): void {
-  // Common case (a plain exit): nothing queued and no zap that may have finished.
-  if (k.queued === 0 && k.zapRechecks === 0) return;
+  // Common case (a plain exit): nothing queued and no zap that can end.
+  if (k.queued === 0 && k.zapReady.size === 0) return;
   const q = k.queue;
   for (;;) {
     // do_exit may queue more processes (zap_pid_ns_processes): `queued` grows meanwhile.
@@ -97,29 +101,125 @@ export function runPending(k: Kernel): void {
       let th = tg.threadHead;
       while (th) {
         const next = th.tnext;
+        k.work++;
         if (th.state === TASK_EXITING) do_exit(k, th);
         th = next;
       }
     }
     k.queued = 0;
-    // The first zap (in the order they started) whose namespace is down to its init's pids ends.
-    // Only a namespace where a pid was freed can have got there (allocation never lowers the count).
-    let moved = false;
-    const z = k.zapping;
-    for (let i = 0; i < z.length && k.zapRechecks !== 0; i++) {
-      const ns = z[i];
-      if (!ns.zapRecheck) continue;
-      ns.zapRecheck = false;
-      k.zapRechecks--;
-      if (pidAllocated(k, ns) === ns.zapInitPids) {
-        z.copyWithin(i, i + 1);
-        z.pop();
-        finish_zap(k, ns);
-        moved = true;
-        break;
-      }
+    const ns = k.zapReady.pop(k);
+    if (ns === null) return;
+    finish_zap(k, ns);
+    // Drop ended zaps from `zapping` once they are the majority (amortised O(1) each).
+    if (2 * ++k.zapDead > k.zapping.length) compactZapping(k);
+  }
+}
+
+/** Keep only the namespaces whose init still waits in zap_pid_ns_processes (start order). */
+export function compactZapping(k: Kernel): void {
+  const z = k.zapping;
+  let n = 0;
+  for (let i = 0; i < z.length; i++) {
+    if (z[i].zapper !== null) z[n++] = z[i];
+  }
+  k.work += z.length;
+  z.length = n;
+  k.zapDead = 0;
+}
+
+/**
+ * The namespaces whose zap can end (pid_allocated down to the init's pids),
+ * handed out first-started first (PidNs.zapSeq). Namespaces mostly become
+ * ready in the order their zaps started (N sibling namespaces torn down by
+ * one kill) or in the reverse order (zombies autoreaped last-first by
+ * reparent_children): those go to a FIFO or to a stack of earlier ones,
+ * O(1) each; the rest go to a min-heap, O(log n). A namespace enters once:
+ * once ready it stays ready (pid allocation is disabled in it, and nothing
+ * runs between the free that made it ready and runPending's next step).
+ */
+export class ZapQueue {
+  /** Arrivals later than every one before them: fifo[head..], zapSeq ascending. */
+  readonly fifo: PidNs[] = [];
+  head = 0;
+  /** Arrivals earlier than every one before them: zapSeq descending, the earliest on top. */
+  readonly front: PidNs[] = [];
+  /** The other arrivals: a binary min-heap on zapSeq. */
+  readonly heap: PidNs[] = [];
+  size = 0;
+  /** zapSeq bounds of everything pushed since the queue was last empty. */
+  minSeq = 0;
+  maxSeq = 0;
+
+  push(k: Kernel, ns: PidNs): void {
+    k.work++;
+    const seq = ns.zapSeq;
+    const f = this.fifo;
+    const fr = this.front;
+    const h = this.heap;
+    const empty = this.size++ === 0;
+    if (empty || seq > this.maxSeq) {
+      f.push(ns);
+      this.maxSeq = seq;
+      if (empty) this.minSeq = seq;
+      return;
     }
-    if (!moved && k.queued === 0) return;
+    if (seq < this.minSeq) {
+      fr.push(ns);
+      this.minSeq = seq;
+      return;
+    }
+    let i = h.length;
+    h.push(ns);
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      k.work++;
+      if (h[up].zapSeq <= seq) break;
+      h[i] = h[up];
+      i = up;
+    }
+    h[i] = ns;
+  }
+
+  /** The first-started ready namespace, removed; null when none. */
+  pop(k: Kernel): PidNs | null {
+    if (this.size === 0) return null;
+    k.work++;
+    const f = this.fifo;
+    const fr = this.front;
+    const h = this.heap;
+    // The earliest of the three heads (each part's head is its earliest).
+    let ns: PidNs;
+    const fs = this.head < f.length ? f[this.head].zapSeq : Infinity;
+    const hs = h.length > 0 ? h[0].zapSeq : Infinity;
+    if (fr.length > 0 && fr[fr.length - 1].zapSeq < fs && fr[fr.length - 1].zapSeq < hs) ns = fr.pop() as PidNs;
+    else if (fs < hs) ns = f[this.head++];
+    else ns = this.popHeap(k);
+    if (--this.size === 0) {
+      f.length = 0;
+      this.head = 0;
+    }
+    return ns;
+  }
+
+  private popHeap(k: Kernel): PidNs {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as PidNs;
+    const n = h.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        k.work++;
+        if (c + 1 < n && h[c + 1].zapSeq < h[c].zapSeq) c++;
+        if (h[c].zapSeq >= last.zapSeq) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 }
 
@@ -138,28 +238,35 @@ export function zap_pid_ns_processes(k: Kernel, ns: PidNs, t: Task): void {
   t.state = TASK_ZAPWAIT;
   ns.zapper = t;
   ns.zapInitPids = t === tg.leader ? 1 : 2;
+  ns.zapSeq = k.zapStarts++;
   k.zapping.push(ns);
   zapRecheckFrom(k, ns);
-  if (k.trace !== null) k.trace({ type: 'zap', ns, init: t });
+  if (k.emit !== null) k.emit({ type: 'zap', ns, init: t });
   forEachProcessBelow(k, ns, (g) => {
-    if (g !== tg && group_exit(k, g, SIGKILL) && k.trace !== null) k.trace({ type: 'signal', target: g, sig: SIGKILL, from: t });
+    if (g !== tg && group_exit(k, g, SIGKILL) && k.emit !== null) k.emit({ type: 'signal', target: g, sig: SIGKILL, from: t });
   });
   // kernel_wait4(-1, __WALL): reap the zombies that were there before SIGCHLD was ignored.
   let dead: ThreadGroup[] | null = null;
   for (let th = tg.threadHead; th; th = th.tnext) {
     for (let c = th.childHead; c; c = c.snext) {
+      k.work++;
       if (c.leader.state === TASK_ZOMBIE && c.nrThreads === 1) (dead ??= []).push(c);
     }
   }
   if (dead) for (const c of dead) release_task(k, c.leader, 'zap', t);
 }
 
-/** pid_allocated dropped in `ns` and its ancestors (free_pid): zaps waiting there may have ended. */
+/**
+ * pid_allocated dropped in `ns` and its ancestors (free_pid), or `ns`
+ * started its zap: a waiting init whose namespace is now down to its own
+ * pids can end its zap (rule 17), at runPending's next step. O(depth).
+ */
 export function zapRecheckFrom(k: Kernel, ns: PidNs | null): void {
   for (; ns !== null; ns = ns.parent) {
-    if (ns.zapper !== null && !ns.zapRecheck) {
-      ns.zapRecheck = true;
-      k.zapRechecks++;
+    k.work++;
+    if (ns.zapper !== null && !ns.zapReady && pidAllocated(k, ns) === ns.zapInitPids) {
+      ns.zapReady = true;
+      k.zapReady.push(k, ns);
     }
   }
 }
@@ -168,7 +275,7 @@ export function zapRecheckFrom(k: Kernel, ns: PidNs | null): void {
 export function finish_zap(k: Kernel, ns: PidNs): void {
   const t = ns.zapper as Task;
   ns.zapper = null;
-  if (k.trace !== null) k.trace({ type: 'zap-done', ns, init: t });
+  if (k.emit !== null) k.emit({ type: 'zap-done', ns, init: t });
   if (t.childHead) reparent_children(k, t, t);
   exit_notify_tail(k, t);
 }
@@ -180,7 +287,11 @@ export function finish_zap(k: Kernel, ns: PidNs): void {
  */
 export function forEachProcessBelow(k: Kernel, ns: PidNs, fn: (tg: ThreadGroup) => void): void {
   for (let cur: PidNs | null = ns; cur !== null; cur = nsPreorderNext(cur, ns)) {
-    for (let g = cur.procHead; g; g = g.nnext) fn(g);
+    k.work++;
+    for (let g = cur.procHead; g; g = g.nnext) {
+      k.work++;
+      fn(g);
+    }
   }
 }
 

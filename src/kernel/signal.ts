@@ -28,7 +28,7 @@ export function send_sig(k: Kernel, tg: ThreadGroup, sig: number, sender: Task):
     const force = pid_nr_ns(k, sender.pid, tg.pidns) === 0;
     if (!(force && sig === SIGKILL)) return;
   }
-  if (group_exit(k, tg, sig) && k.trace !== null) k.trace({ type: 'signal', target: tg, sig, from: sender });
+  if (group_exit(k, tg, sig) && k.emit !== null) k.emit({ type: 'signal', target: tg, sig, from: sender });
 }
 
 /** kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the language (others act like 15). */

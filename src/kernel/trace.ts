@@ -1,13 +1,32 @@
 /**
  * One line of English per KernelEvent (kernel.ts), for `pidns run --trace`
  * and for embedders who want to show what a call did. Tasks are named by a
- * callback (a scenario's names, or anything the caller likes); namespaces
- * are `pidns#N` with N their creation serial (the id the views use) and
- * their level. Must be called while the event is current: a released task's
- * numbers are still readable then, not after the call returns.
+ * callback (a scenario's names, or anything the caller likes), by default
+ * `task ` and their NSpid (`task 3 1`); namespaces are `pidns#N` with N
+ * their creation serial (the id the views use) and their level.
+ *
+ * Numbers are read through `k.nspidOf`. Both kernels deliver events when
+ * their call has completed. With the typed API's kernel (`formatEvent(k, e)`
+ * in an onEvent listener) a task released by the call keeps the numbers it
+ * had. With the raw Kernel (Kernel.trace) format them inside the hook,
+ * before the next call can release and reuse what they name; a task
+ * released meanwhile (by a call the hook made) is shown without numbers.
  */
-import type { Kernel, KernelEvent } from './kernel.js';
-import type { PidNs, Task } from './objects.js';
+import type { KernelEvent } from './kernel.js';
+import { TASK_DEAD, type PidNs, type Task } from './objects.js';
+
+/** Where formatEvent reads a task's numbers: the typed PidnsKernel or the raw Kernel. */
+export interface EventNumbers {
+  nspidOf(t: Task): readonly number[];
+}
+
+/** The default task namer: `task` and its NSpid, root level first (`task 3 1`). */
+export function nspidNamer(k: EventNumbers): (t: Task) => string {
+  return (t) => {
+    const n = k.nspidOf(t);
+    return n.length > 0 ? `task ${n.join(' ')}` : 'a reaped task';
+  };
+}
 import { SIGKILL } from './flags.js';
 
 const SIGNAL_NAMES: Record<number, string> = { [SIGKILL]: 'SIGKILL', 15: 'SIGTERM' };
@@ -16,10 +35,10 @@ function nsName(ns: PidNs): string {
   return `pidns#${ns.serial} (level ${ns.level})`;
 }
 
-export function formatEvent(k: Kernel, e: KernelEvent, name: (t: Task) => string): string {
+export function formatEvent(k: EventNumbers, e: KernelEvent, name: (t: Task) => string = nspidNamer(k)): string {
   switch (e.type) {
     case 'create': {
-      const numbers = `NSpid ${k.nspidOf(e.task).join(' ')}`;
+      const numbers = e.task.state === TASK_DEAD ? 'already released' : `NSpid ${k.nspidOf(e.task).join(' ')}`;
       if (e.thread) return `${name(e.task)} created: a thread of ${name(e.task.tg)}'s process, ${numbers}`;
       return `${name(e.task)} created: ${numbers}, parent ${e.parent ? name(e.parent) : '(none)'}`;
     }

@@ -10,4 +10,5 @@ export {
   type RunResult,
   type RunOptions,
   type CallFailure,
+  type TraceLine,
 } from './run.js';

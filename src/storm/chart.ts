@@ -9,6 +9,7 @@
 import { formatRate, wasmTsRatios } from './report.js';
 import type { RunRecord } from './spec.js';
 import type { StormContext } from './report.js';
+import { formatCommit } from './provenance.js';
 import { PARTS, type Part } from './profile.js';
 
 const PART_COLOURS: Record<Part, string> = { core: '#3b6fb6', kernel: '#54a24b', workload: '#b279a2', gc: '#e45756', other: '#bab0ac' };
@@ -60,7 +61,7 @@ export function stormChart(runs: readonly RunRecord[], context?: StormContext): 
   let contentW = 0;
   for (const g of groups.values()) contentW += groupW(g.length) + GROUP_GAP;
   let plotW = contentW;
-  const subtitle = context ? `${context.date} · commit ${context.commit} · node ${context.node} · ${context.cpu}` : '';
+  const subtitle = context ? `${context.date} · commit ${formatCommit(context)} · node ${context.node} · ${context.cpu}` : '';
   // Wide enough for the subtitle (about 6 px per character at 11 px) and the legend.
   plotW = Math.max(plotW, 360, subtitle.length * 6.2 - RIGHT);
   const width = Math.ceil(LEFT + plotW + RIGHT);

@@ -15,7 +15,7 @@
  * every NSpid handed out and of every call's result, the random choices.
  */
 import { Session } from 'node:inspector';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from './output.js';
 import type { TimedHooks } from './workloads.js';
 
 export const PARTS = ['core', 'kernel', 'workload', 'gc', 'other'] as const;
@@ -105,6 +105,6 @@ export class TimedProfiler implements TimedHooks {
 
   /** Write the raw profile (a .cpuprofile file). */
   save(path: string): void {
-    if (this.profile) writeFileSync(path, JSON.stringify(this.profile));
+    if (this.profile) writeFileAtomic(path, JSON.stringify(this.profile), 'write the profile to');
   }
 }

@@ -3,14 +3,17 @@
  * (date, commit, runtime, CPU; mitata-style), a table with one row per run,
  * the WASM/TS ratio of each workload, and the `--json` document.
  */
-import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { formatCommit, provenance, type Provenance } from './provenance.js';
 import { PARTS, type Part, type TimeSplit } from './profile.js';
 import type { RunRecord } from './spec.js';
 
-export interface StormContext {
+/** The version of the `--json` document's shape (docs/schema/storm.schema.json); bumped when it changes incompatibly. */
+export const STORM_SCHEMA_VERSION = 1;
+
+/** Where and how the runs were measured; `command`, `argv`, `commit`, `dirty`, `version` from provenance.ts. */
+export interface StormContext extends Provenance {
   date: string;
-  commit: string;
   node: string;
   v8: string;
   platform: string;
@@ -18,7 +21,6 @@ export interface StormContext {
   cpu: string;
   cpus: number;
   memoryBytes: number;
-  command: string;
 }
 
 export interface StormReport {
@@ -26,21 +28,12 @@ export interface StormReport {
   runs: RunRecord[];
 }
 
-function gitCommit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    return dirty ? `${head}-dirty` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
-export function stormContext(command: string): StormContext {
+/** The context of runs made by `program` (e.g. ['pidns', 'storm']) with `args`, exactly as given. */
+export function stormContext(program: string[], args: readonly string[] = []): StormContext {
   const c = cpus();
   return {
     date: new Date().toISOString(),
-    commit: gitCommit(),
+    ...provenance(program, args),
     node: process.version,
     v8: process.versions.v8,
     platform: process.platform,
@@ -48,7 +41,6 @@ export function stormContext(command: string): StormContext {
     cpu: c[0]?.model?.trim() ?? 'unknown',
     cpus: c.length,
     memoryBytes: totalmem(),
-    command,
   };
 }
 
@@ -160,7 +152,7 @@ export function formatTimeSplit(runs: readonly RunRecord[]): string {
 }
 
 export function formatContext(c: StormContext): string {
-  return `pidns storm  ${c.date}  commit ${c.commit}  node ${c.node}  ${c.cpu} (${c.cpus} cpus, ${formatBytes(c.memoryBytes)})\n`;
+  return `pidns storm  ${c.date}  commit ${formatCommit(c)}  node ${c.node}  ${c.cpu} (${c.cpus} cpus, ${formatBytes(c.memoryBytes)})\n`;
 }
 
 /**
@@ -195,5 +187,5 @@ export function formatSummary(runs: readonly RunRecord[]): string {
 }
 
 export function stormJson(report: StormReport): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return JSON.stringify({ schemaVersion: STORM_SCHEMA_VERSION, ...report }, null, 2) + '\n';
 }

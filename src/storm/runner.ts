@@ -4,7 +4,7 @@
  * other's heap or JIT state and each reports its own peak RSS. A progress
  * bar (cli-progress) goes to stderr when stderr is a terminal.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,38 @@ export interface RunnerOptions {
   onError?: (spec: RunSpec, message: string) => void;
 }
 
+/**
+ * The workers alive now. An interrupted storm must leave none behind: the
+ * parent's SIGINT/SIGTERM handler (runList) and its 'exit' hook (a closed
+ * pipe, an error) kill them; a worker whose parent is gone stops by itself
+ * (worker.ts).
+ */
+const live = new Set<ChildProcess>();
+let exitHook = false;
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.on('close', () => live.delete(child));
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', killWorkers);
+  }
+}
+
+/** Kill every worker still running (SIGKILL: a worker is in a CPU loop and has nothing to save). */
+export function killWorkers(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
+/** The number of workers running (for tests). */
+export function liveWorkers(): number {
+  return live.size;
+}
+
+/** Show the cursor again (cli-progress hides it while it draws). */
+const SHOW_CURSOR = '\x1b[?25h';
+
 /** The worker module next to this one (worker.ts under tsx, worker.js from dist/). */
 function workerPath(): string {
   const here = fileURLToPath(import.meta.url);
@@ -56,11 +88,12 @@ function heapLimitMiB(): number {
 /** Run one spec in a child process. Resolves to its record, or an Error. */
 export function runInChild(spec: RunSpec, onProgress?: (done: number) => void): Promise<RunRecord | Error> {
   return new Promise((resolve) => {
-    const child = fork(workerPath(), [JSON.stringify(spec)], {
+    const child = fork(workerPath(), [JSON.stringify(spec), String(process.pid)], {
       execArgv: process.execArgv,
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    track(child);
     // The worker's stderr is passed on, except V8's report when the JS heap
     // runs out (a stack dump): that becomes one line saying what to do.
     let stderr = '';
@@ -184,6 +217,20 @@ async function runList(specs: readonly RunSpec[], opts: RunnerOptions): Promise<
       cp.Presets.shades_classic,
     );
   }
+  // SIGINT (Ctrl-C) or SIGTERM: stop drawing, show the cursor, kill the
+  // worker, then die of the same signal (its default action, so the shell sees it).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    killWorkers();
+    if (multi) {
+      multi.stop();
+      process.stderr.write(SHOW_CURSOR);
+    }
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const out: RunRecord[] = [];
   try {
     for (const spec of specs) {
@@ -203,6 +250,8 @@ async function runList(specs: readonly RunSpec[], opts: RunnerOptions): Promise<
       }
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     multi?.stop();
   }
   return out;

@@ -5,7 +5,35 @@
  * Started without IPC (by hand, e.g. under `node --cpu-prof`), it prints the
  * record as JSON on stdout instead.
  */
+import { readFileSync } from 'node:fs';
 import { runSpec, type RunSpec } from './spec.js';
+
+/**
+ * The parent `pidns storm` (its pid in argv[3], as the runner saw it: it may
+ * already be gone by the time this module runs); a different parent later
+ * means ours died and we were reparented.
+ */
+const PARENT = Number(process.argv[3] ?? process.ppid);
+
+/**
+ * Whether the parent `pidns storm` is gone (killed with SIGKILL, say, so it
+ * could not kill us): the run is a synchronous loop, so the IPC channel's
+ * 'disconnect' event would only arrive at its end. getppid() from
+ * /proc/self/stat (Linux); elsewhere a signal-0 probe of the parent.
+ */
+function parentGone(): boolean {
+  try {
+    const st = readFileSync('/proc/self/stat', 'utf8');
+    return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) !== PARENT;
+  } catch {
+    try {
+      process.kill(PARENT, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+}
 
 export type WorkerMessage =
   | { type: 'progress'; done: number }
@@ -34,6 +62,7 @@ async function main(): Promise<void> {
       const t = performance.now();
       if (t - last >= 100) {
         last = t;
+        if (process.send && parentGone()) process.exit(1);
         process.send?.({ type: 'progress', done } satisfies WorkerMessage);
       }
     });

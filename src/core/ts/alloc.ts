@@ -10,8 +10,8 @@
 import { NS_CURSOR, NS_NR_PAGES, PAGE_BYTES, RESERVED_PIDS } from '../layout.js';
 import type { AllocatorName } from '../types.js';
 import { hbm_busy, hbm_bytes, hbm_check, hbm_checksum, hbm_free_all, hbm_init, HBM_LEAF_BYTES, hbm_release, hbm_search, hbm_take } from './hbm.js';
-import { idr_busy, idr_bytes, idr_check, idr_checksum, idr_free_all, idr_init, idr_release, idr_search, idr_take, IDR_TAKE_WORST_BYTES } from './idr.js';
-import type { CoreMemory } from './memory.js';
+import { idr_busy, idr_bytes, idr_check, idr_checksum, idr_free_all, idr_init, idr_release, idr_search, idr_take, IDR_LEAF_BYTES, IDR_NODE_BYTES, IDR_TAKE_WORST_NODES } from './idr.js';
+import { need_add, type CoreMemory } from './memory.js';
 import * as pidmap from './pidmap.js';
 
 export const ALLOC_PIDMAP = 0;
@@ -20,11 +20,24 @@ export const ALLOC_HBM = 2;
 /** Kind numbers in the order of ALLOCATOR_NAMES (types.ts) — the same numbers the WASM core's set_allocator takes. */
 export const ALLOC_KIND: Readonly<Record<AllocatorName, number>> = { pidmap: ALLOC_PIDMAP, idr: ALLOC_IDR, hbm: ALLOC_HBM };
 
-export function take_worst_bytes(m: CoreMemory): number {
-  return m.allocKind === ALLOC_PIDMAP ? PAGE_BYTES : m.allocKind === ALLOC_HBM ? HBM_LEAF_BYTES : IDR_TAKE_WORST_BYTES;
+/** Blocks one take may allocate (for the quick reservation check). */
+export function take_objects(m: CoreMemory): number {
+  return m.allocKind === ALLOC_IDR ? IDR_TAKE_WORST_NODES + 1 : 1;
 }
-export function init_worst_bytes(m: CoreMemory): number {
-  return m.allocKind === ALLOC_PIDMAP ? PAGE_BYTES : m.allocKind === ALLOC_HBM ? HBM_LEAF_BYTES : 0;
+/** Adds the blocks `n` takes may allocate to the reservation's worst case (memory.ts need_add). */
+export function need_takes(m: CoreMemory, n: number): void {
+  if (m.allocKind === ALLOC_PIDMAP) need_add(m, PAGE_BYTES, n);
+  else if (m.allocKind === ALLOC_HBM) need_add(m, HBM_LEAF_BYTES, n);
+  else {
+    // a leaf root grown to shift 18 by three new roots, then two inner nodes and a leaf
+    need_add(m, IDR_NODE_BYTES, IDR_TAKE_WORST_NODES * n);
+    need_add(m, IDR_LEAF_BYTES, n);
+  }
+}
+/** Adds the blocks alloc_ns_init may allocate (create_pid_namespace's worst case, beyond NS_SIZE). */
+export function need_init(m: CoreMemory): void {
+  if (m.allocKind === ALLOC_PIDMAP) need_add(m, PAGE_BYTES, 1);
+  else if (m.allocKind === ALLOC_HBM) need_add(m, HBM_LEAF_BYTES, 1);
 }
 export function alloc_ns_init(m: CoreMemory, ns: number): void {
   if (m.allocKind === ALLOC_PIDMAP) pidmap.pidmap_init(m, ns);

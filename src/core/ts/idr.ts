@@ -20,7 +20,8 @@ const N_SLOTS = 6;
 export const IDR_NODE_BYTES = 24 + 64 * 4;
 export const IDR_LEAF_BYTES = 24;
 export const IDR_MAX_SHIFT = 18;
-export const IDR_TAKE_WORST_BYTES = 5 * IDR_NODE_BYTES + IDR_LEAF_BYTES;
+/** Worst case one take allocates: this many inner nodes (a leaf root grown to shift 18, then two below it) and a leaf. */
+export const IDR_TAKE_WORST_NODES = 5;
 
 /** shift_maxindex: the largest number a root of `shift` covers. */
 function maxIndex(shift: number): number {

@@ -24,8 +24,8 @@ import {
   PIDNS_ADDING,
 } from '../layout.js';
 import { lookup_free_all } from './lookup.js';
-import { CoreMemory, mem_alloc, mem_free, mem_reserve } from './memory.js';
-import { alloc_ns_free, alloc_ns_init, init_worst_bytes } from './alloc.js';
+import { CoreMemory, mem_alloc, mem_free, mem_reserve_need, need_add, need_begin } from './memory.js';
+import { alloc_ns_free, alloc_ns_init, need_init } from './alloc.js';
 
 /**
  * create_pid_namespace: a namespace one level below `parent` (0 = a new
@@ -35,7 +35,10 @@ import { alloc_ns_free, alloc_ns_init, init_worst_bytes } from './alloc.js';
 export function create_pid_namespace(m: CoreMemory, parent: number): number {
   const level = parent !== 0 ? m.i32[(parent + NS_LEVEL) >> 2] + 1 : 0;
   if (level > MAX_PID_NS_LEVEL) return -ENOSPC;
-  if (!mem_reserve(m, NS_SIZE + init_worst_bytes(m))) return -ENOMEM;
+  need_begin(m);
+  need_add(m, NS_SIZE, 1);
+  need_init(m);
+  if (!mem_reserve_need(m)) return -ENOMEM;
   const ns = mem_alloc(m, NS_SIZE);
   const i32 = m.i32;
   const s = ns >> 2;

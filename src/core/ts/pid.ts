@@ -32,10 +32,10 @@ import {
   UPID_SIZE,
   NS_CURSOR,
 } from '../layout.js';
-import { find_pid_ns, lookup_set, LOOKUP_WORST_BYTES } from './lookup.js';
-import { CoreMemory, mem_alloc, mem_free, mem_reserve, SET_TID_PTR, STATS_PTR } from './memory.js';
+import { find_pid_ns, lookup_set, LOOKUP_CHUNK_BLOCK, LOOKUP_DIR_BLOCK, LOOKUP_ROOT_BYTES } from './lookup.js';
+import { CoreMemory, mem_alloc, mem_free, mem_reserve_need, mem_reserve_quick, need_add, need_begin, SET_TID_PTR, STATS_PTR } from './memory.js';
 import { get_pid_ns, put_pid_ns } from './namespace.js';
-import { alloc_busy, alloc_cyclic, alloc_release, alloc_take, take_worst_bytes } from './alloc.js';
+import { alloc_busy, alloc_cyclic, alloc_release, alloc_take, need_takes, take_objects } from './alloc.js';
 
 const STATS = STATS_PTR >> 3;
 const ADDING = PIDNS_ADDING | 0;
@@ -55,7 +55,17 @@ export function alloc_pid(m: CoreMemory, ns: number, setTidSize: number): number
   let setTidLeft = setTidSize >>> 0;
   if (setTidLeft > level + 1) return -EINVAL;
   const size = pid_size(level);
-  if (!mem_reserve(m, size + (level + 1) * (take_worst_bytes(m) + LOOKUP_WORST_BYTES))) return -ENOMEM;
+  // Worst case: the object, and at every level a take and a new lookup root,
+  // dir and chunk (stated per size only when the quick check fails).
+  if (!mem_reserve_quick(m, 1 + (level + 1) * (take_objects(m) + 3))) {
+    need_begin(m);
+    need_add(m, size, 1);
+    need_takes(m, level + 1);
+    need_add(m, LOOKUP_ROOT_BYTES, level + 1);
+    need_add(m, LOOKUP_DIR_BLOCK, level + 1);
+    need_add(m, LOOKUP_CHUNK_BLOCK, level + 1);
+    if (!mem_reserve_need(m)) return -ENOMEM;
+  }
 
   const pid = mem_alloc(m, size);
   const i32 = m.i32; // no growth after the reservation: the view stays valid
