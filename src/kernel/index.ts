@@ -18,7 +18,7 @@ export {
 } from './api.js';
 export { MODEL_SIGNALS, NSIG } from './api-check.js';
 export type { EventListener, ListenerErrorHandler } from './api-events.js';
-export { Task, PidNs, NsProxy, TaskChildren, ZombieHeap } from './objects.js';
+export { Task, PidNs, NsProxy, PidRoles, TaskChildren, ZombieHeap } from './objects.js';
 export type { ThreadGroup, TaskDescriber } from './objects.js';
 export * from './flags.js';
 export { WHY } from './why.js';
