@@ -2,7 +2,7 @@
 // Random .pidns scenario generator (plain Node ESM, no dependencies).
 //
 //   node scripts/gen-scenarios.mjs --seed S --count N --len L [--min M]
-//        [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn]
+//        [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups]
 //
 // Writes DIR/<P><S>-<III>.pidns (default DIR test/scenarios/random, P "r"),
 // each with M..L statements (default M = min(20, L)). Same arguments, same
@@ -14,7 +14,13 @@
 // in deep namespaces, namespace-init exits), threads (many threads, texits
 // and waits), churn (allocator stress: single-threaded processes in up to
 // four nested levels with small pid_max, forks, clone3 set_tid, exits, reaps
-// by pid, lastpid/pidmax writes).
+// by pid, lastpid/pidmax writes), groups (language version 2: sessions,
+// process groups and subreapers: setsid, setpgid with real pids and group
+// ids, getpgid/getsid, subreaper, kill 0 / kill -N, wait 0 / wait -N, with
+// episodes where a group leader dies before its members and a subreaper
+// before its adoptees; forks, threads, clone NEWPID / PARENT, exits, kills,
+// waits; no unshare, setns or clone3, so namespace inits are exactly the
+// NEWPID children).
 //
 // The generator keeps a rough model of the world (tasks, processes, PID
 // namespaces, an approximate pid allocator) to pick plausible actors, targets
@@ -38,6 +44,13 @@
 //        texit by a namespace init's threads (except a texit that leaves
 //        another thread of it alive), no SIGKILL at all. Both triggers are
 //        attempt-based, so a wrong model cannot hide them;
+//  * groups profile: a setpgid whose target the model believes to be a
+//    namespace init only ever makes it lead a group of its own (the
+//    scenario error of a namespace init in a group of its namespace); a
+//    kill 0 / kill -N counts as a kill -1 for guard (1); every setsid /
+//    setpgid counts as an outside-parent attempt for guard (2), since a
+//    held group id can keep a dying namespace init waiting like an outside
+//    child can. The record script prunes anything the oracle stops on;
 //  * nothing out of scope or beyond the oracle: no successful clone with VM
 //    but without THREAD (such flag sets always carry NEWNS|FS, which fails),
 //    PID namespaces at most MAX_LEVEL (5) deep (the oracle reaches 31).
@@ -59,13 +72,13 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--prefix') { args.prefix = v; i++; }
   else if (a === '--profile') { args.profile = v; i++; }
   else if (a === '-h' || a === '--help') {
-    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn]');
+    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups]');
     process.exit(0);
   } else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (args.min === null) args.min = Math.min(20, args.len);
-if (!['mixed', 'deep', 'threads', 'churn'].includes(args.profile)) {
-  console.error(`unknown profile ${args.profile}: mixed, deep, threads or churn`);
+if (!['mixed', 'deep', 'threads', 'churn', 'groups'].includes(args.profile)) {
+  console.error(`unknown profile ${args.profile}: mixed, deep, threads, churn or groups`);
   process.exit(2);
 }
 if (!(args.count >= 0 && args.len >= 1 && args.min >= 1 && args.min <= args.len && Number.isFinite(args.seed))) {
@@ -132,6 +145,13 @@ class Proc {
     this.reaped = false;
     this.nsInitOf = null;         // namespace this process is the init of
     this.everMulti = false;
+    // language version 2: the leader processes whose pids are this process's
+    // group and session ids, session leadership, the subreaper flag
+    this.pg = null;
+    this.sid = null;
+    this.sessLeader = false;
+    this.subreaper = false;
+    this.numbersHeld = false;     // reaped, numbers kept as a group/session id
   }
   live() { return this.threads.filter((t) => t.alive); }
 }
@@ -162,6 +182,7 @@ function generate(len) {
   root.hasInit = true; root.initProc = initProc;
   const init = new Thread('init', initProc, root, [1]);
   initProc.threads.push(init);
+  initProc.pg = initProc.sid = initProc; initProc.sessLeader = true;
   root.used.set(1, init); root.cursor = 2;
   const threads = [init];       // every created task
   const names = ['init'];       // every defined name (failed ones included)
@@ -258,6 +279,22 @@ function generate(len) {
     }
   }
 
+  // ------------------------------------------------------------ reaping
+  // A reaped leader's numbers stay in use while a process (zombie or live,
+  // not reaped) has its pid as group or session id.
+  const usesIds = (p) => procs().some((q) => !q.reaped && (q.pg === p || q.sid === p));
+  function releaseIfUnused(p) {
+    if (p && p.reaped && p.numbersHeld && !usesIds(p)) { p.numbersHeld = false; freeNumbers(p.threads[0]); }
+  }
+  function reap(q) {
+    q.reaped = true;
+    for (const t of q.threads) if (t !== q.threads[0]) freeNumbers(t);
+    if (usesIds(q)) q.numbersHeld = true;
+    else freeNumbers(q.threads[0]);
+    releaseIfUnused(q.pg);
+    releaseIfUnused(q.sid);
+  }
+
   // ------------------------------------------------------------ deaths
   function markInjected(childNs, parentActive) {
     for (let x = childNs; x && !x.isAncestorOrSelfOf(parentActive); x = x.parent) x.injected = true;
@@ -271,7 +308,11 @@ function generate(len) {
     }
     // orphans: children of p's threads go to p's ns reaper
     const reaperNs = p.ns;
-    const reaper = reaperNs.initProc;
+    let reaper = reaperNs.initProc;
+    // find_new_reaper: the nearest living subreaper among the ancestors in p's namespace
+    for (let a = p.parentThread && p.parentThread.proc; a && a.ns === p.ns; a = a.parentThread && a.parentThread.proc) {
+      if (a.subreaper && a.alive) { reaper = a; break; }
+    }
     for (const q of procs()) {
       if (q.parentThread && q.parentThread.proc === p && !q.reaped) {
         if (reaper && reaper.alive && reaper !== p) {
@@ -287,7 +328,7 @@ function generate(len) {
       // inside children are reaped by the init: free their numbers
       for (const q of procs()) {
         if (q !== p && !q.reaped && ns.isAncestorOrSelfOf(q.ns) && q.parentThread && ns.isAncestorOrSelfOf(q.parentThread.proc.ns)) {
-          q.reaped = true; for (const t of q.threads) freeNumbers(t);
+          reap(q);
         }
       }
     }
@@ -389,6 +430,7 @@ function generate(len) {
     } else {
       const parentThread = fl.has('PARENT') ? p.parentThread : P;
       const q = new Proc(target, parentThread);
+      q.pg = p.pg; q.sid = p.sid;
       t = new Thread(name, q, target, res.nspid);
       q.threads.push(t);
       if (parentThread) parentThread.hadChildren = true;
@@ -534,7 +576,7 @@ function generate(len) {
     if (!T || !T.alive || sig === 0) return true;
     // taint (1)
     const others = procs().filter((p) => p.alive && !isInitProc(p));
-    if (pid === -1 || pid === 0) {
+    if (pid === -1 || pid === 0 || (pid < -1 && args.profile === 'groups')) {
       const n = others.reduce((s, p) => s + threadsWithChildren(p), 0);
       if (n >= 2) tainted = true;
     } else if (pid > 0) {
@@ -558,7 +600,8 @@ function generate(len) {
     } else if (pid === -1) {
       victims = procs().filter((p) => p !== sender && p.threads[0].tgidIn(sender.ns) > 1 &&
         p.threads[0].nrIn(sender.ns) !== 1);
-    } else if (pid === 0) victims = procs();
+    } else if (pid === 0) victims = procs().filter((p) => p.pg === sender.pg);
+    else if (pid < -1) victims = procs().filter((p) => !p.reaped && p.pg && p.pg.threads[0].nrIn(sender.ns) === -pid);
     for (const p of victims) if (canKill(p)) procDies(p);
     return true;
   }
@@ -585,10 +628,10 @@ function generate(len) {
       const nr = Number(pidPart);
       const kid = procs().find((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped &&
         q.threads[0].nrIn(T.proc.ns) === nr);
-      if (kid && !kid.alive) { kid.reaped = true; for (const t of kid.threads) freeNumbers(t); }
+      if (kid && !kid.alive) { reap(kid); }
     } else {
       const kids = procs().filter((q) => q.parentThread && q.parentThread.proc === T.proc && !q.reaped && !q.alive);
-      if (kids.length === 1) { kids[0].reaped = true; for (const t of kids[0].threads) freeNumbers(t); }
+      if (kids.length === 1) { reap(kids[0]); }
     }
     return true;
   }
@@ -683,11 +726,11 @@ function generate(len) {
           const W = q.parentThread;
           if (chance(0.5)) {
             emit(`wait ${W.name} ${q.threads[0].nrIn(W.proc.ns)}`);
-            q.reaped = true; for (const t of q.threads) freeNumbers(t);
+            reap(q);
           } else {
             emit(`wait ${W.name}`);
             const kids = procs().filter((k) => k.parentThread && k.parentThread.proc === W.proc && !k.reaped && !k.alive);
-            if (kids.length === 1) { kids[0].reaped = true; for (const t of kids[0].threads) freeNumbers(t); }
+            if (kids.length === 1) { reap(kids[0]); }
           }
         } else emit(`wait ${pick(live).name}`);
       } else if (r < 0.9) {
@@ -720,6 +763,7 @@ function generate(len) {
     if (!res.ok) return;
     if (created) allNs.push(created);
     const q = new Proc(target, P);
+    q.pg = P.proc.pg; q.sid = P.proc.sid;
     const t = new Thread(name, q, target, res.nspid);
     q.threads.push(t);
     if (res.nspid[target.level] === 1 && !target.hasInit) {
@@ -728,6 +772,152 @@ function generate(len) {
     holdNumbers(t, res.taken);
     threads.push(t);
     byName.set(name, t);
+  }
+
+  // ------------------------------------------------------------ groups (v2)
+  const groups = args.profile === 'groups';
+  const groupNr = (p, ns) => (p ? p.threads[0].nrIn(ns) : 0);
+  const childrenOf = (p) => procs().filter((q) => q.parentThread && q.parentThread.proc === p && !q.reaped);
+  // a pid as T sees it: a child's, its own, another process's, or a small number
+  function somePid(T) {
+    const r = rnd();
+    if (!real(T)) return ri(0, 9);
+    const kids = childrenOf(T.proc);
+    if (r < 0.25) return 0;
+    if (r < 0.7 && kids.length) return pick(kids).threads[0].nrIn(T.proc.ns) || ri(2, 9);
+    if (r < 0.85) { const v = visiblePids(T); return v.length ? pick(v) : ri(1, 9); }
+    return pickW([[4, ri(1, 12)], [1, -ri(1, 3)]]);
+  }
+  // a group id as T sees it: of a live group of its session mostly
+  function someGroup(T) {
+    if (!real(T)) return ri(1, 9);
+    const gs = [...new Set(procs().filter((q) => !q.reaped && q.pg).map((q) => q.pg))];
+    const same = gs.filter((g) => procs().some((q) => !q.reaped && q.pg === g && q.sid === T.proc.sid));
+    const g = chance(0.8) && same.length ? pick(same) : gs.length ? pick(gs) : null;
+    const nr = groupNr(g, T.proc.ns);
+    return nr || ri(1, 9);
+  }
+  function procByNr(T, nr) {
+    const u = threads.find((x) => !x.proc.reaped && x.nrIn(T.proc.ns) === nr);
+    return u || null;
+  }
+  function genSetsid() {
+    const T = actor();
+    emit(`setsid ${nameOf(T, anyName())}`);
+    outsideParentAttempt = true;
+    if (!real(T) || !T.alive) return true;
+    const p = T.proc;
+    if (p.sessLeader || procs().some((q) => !q.reaped && q.pg === p)) return true;
+    const oldPg = p.pg, oldSid = p.sid;
+    p.pg = p.sid = p; p.sessLeader = true;
+    releaseIfUnused(oldPg); releaseIfUnused(oldSid);
+    return true;
+  }
+  function genSetpgid() {
+    const T = actor();
+    let pid = somePid(T);
+    let pgid = pickW([[3, 0], [5, real(T) ? someGroup(T) : ri(1, 9)], [1, ri(1, 12)], [1, -ri(1, 2)]]);
+    outsideParentAttempt = true;
+    if (!real(T)) { emit(`setpgid ${T.name} ${pid} ${pgid}`); return true; }
+    // the target as the model sees it
+    const u = pid === 0 ? T.proc.threads[0] : procByNr(T, pid);
+    const target = u ? u.proc : null;
+    // never a namespace init into another group (a scenario error if it succeeds)
+    if (target && target.nsInitOf && target !== initProc && pgid !== 0 && pgid !== pid) pgid = 0;
+    emit(`setpgid ${T.name} ${pid} ${pgid}`);
+    if (!T.alive || !target || pgid < 0 || u !== target.threads[0]) return true;
+    const isChild = target.parentThread && target.parentThread.proc === T.proc;
+    if (!isChild && target !== T.proc) return true;
+    if (isChild && target.sid !== T.proc.sid) return true;
+    if (target.sessLeader) return true;
+    let to = target;
+    if (pgid !== 0 && pgid !== pid) {
+      const g = procs().find((q) => !q.reaped && q.pg && groupNr(q.pg, T.proc.ns) === pgid && q.sid === T.proc.sid);
+      if (!g) return true;
+      to = g.pg;
+    }
+    const old = target.pg;
+    target.pg = to;
+    releaseIfUnused(old);
+    return true;
+  }
+  function genGetIds() {
+    const T = actor(0.9);
+    emit(`${chance(0.6) ? 'getpgid' : 'getsid'} ${nameOf(T, anyName())} ${somePid(T)}`);
+    return true;
+  }
+  function genSubreaper() {
+    const T = actor();
+    if (chance(0.25)) { emit(`subreaper ${nameOf(T, anyName())}`); return true; }
+    const on = chance(0.8) ? 1 : 0;
+    emit(`subreaper ${nameOf(T, anyName())} ${on}`);
+    if (real(T) && T.alive) T.proc.subreaper = on === 1;
+    return true;
+  }
+  function genGroupKill() {
+    const T = actor();
+    let sig = pickW([[3, 0], [3, 9], [4, 15]]);
+    if (sig === 9 && dangerNsInitEnd()) sig = pick([0, 15]);
+    const pid = chance(0.3) ? 0 : -someGroup(T);
+    emit(`kill ${nameOf(T, anyName())} ${pid} ${sig}`);
+    if (!real(T) || !T.alive || sig === 0) return true;
+    const others = procs().filter((p) => p.alive && !isInitProc(p));
+    if (others.reduce((n, p) => n + threadsWithChildren(p), 0) >= 2) tainted = true;
+    const sender = T.proc;
+    const victims = procs().filter((p) => !p.reaped && p.alive && !isInitProc(p) &&
+      (pid === 0 ? p.pg === sender.pg : p.pg && groupNr(p.pg, sender.ns) === -pid));
+    for (const p of victims) {
+      if (p.nsInitOf && (sig !== 9 || p.nsInitOf.isAncestorOrSelfOf(sender.ns))) continue;
+      procDies(p);
+    }
+    return true;
+  }
+  function genGroupWait() {
+    if (tainted && !UNSAFE) return false;
+    const T = actor();
+    const pidPart = chance(0.4) ? '0' : String(-someGroup(T));
+    emit(`wait ${nameOf(T, anyName())} ${pidPart}`);
+    if (!real(T) || !T.alive) return true;
+    const g = pidPart === '0' ? T.proc.pg : null;
+    const kids = childrenOf(T.proc).filter((q) => !q.alive && (g ? q.pg === g : q.pg && groupNr(q.pg, T.proc.ns) === -Number(pidPart)));
+    if (kids.length === 1) reap(kids[0]);
+    return true;
+  }
+  // Episode: a process that leads a group with members (or a subreaper with
+  // children or adoptees) dies before them.
+  function genLeaderDies() {
+    const leaders = procs().filter((p) => p.alive && !isInitProc(p) && !p.nsInitOf &&
+      (procs().some((q) => q !== p && !q.reaped && q.pg === p) || (p.subreaper && childrenOf(p).length)));
+    if (!leaders.length) return false;
+    const p = pick(leaders);
+    const T = p.live()[0];
+    if (!T) return false;
+    if (threadsWithChildren(p) >= 2) tainted = true;
+    emit(`exit ${T.name} ${genCode()}`);
+    procDies(p);
+    return true;
+  }
+  // Episode: a subreaper with a chain below it, a group led by the middle.
+  function genEpisode() {
+    const P = actor(1);
+    if (!real(P) || !P.alive || (P.proc.nsInitOf && P.proc.nsInitOf !== root && dangerNsInitEnd())) return false;
+    const s = newName(); names.push(s);
+    emit(`${s} = fork ${P.name}`); genCreateModel(P, s, new Set(), null);
+    const S = byName.get(s);
+    if (!S) return true;
+    emit(`subreaper ${s} 1`); S.proc.subreaper = true;
+    const a = newName(); names.push(a);
+    emit(`${a} = fork ${s}`); genCreateModel(S, a, new Set(), null);
+    const A = byName.get(a);
+    if (!A) return true;
+    emit(`setpgid ${s} ${A.nrIn(S.proc.ns)} 0`); outsideParentAttempt = true;
+    A.proc.pg = A.proc;
+    const n = ri(1, 3);
+    for (let i = 0; i < n; i++) {
+      const b = newName(); names.push(b);
+      emit(`${b} = fork ${a}`); genCreateModel(A, b, new Set(), null);
+    }
+    return true;
   }
 
   // small pid_max early in some scenarios so wraps and exhaustion happen
@@ -748,7 +938,24 @@ function generate(len) {
     // churn: small pid_max at every level, many forks, exits and reaps
     return churnScenario();
   }
-  const table = [
+  const table = groups ? [
+    [14, () => genCreate('fork')],
+    [4, () => (profile.threads ? genCreate('thread') : false)],
+    [4, () => genCreate(pick(['clone', 'clone']))],
+    [6, genSetsid],
+    [12, genSetpgid],
+    [6, genGetIds],
+    [6, genSubreaper],
+    [5, genEpisode],
+    [5, genLeaderDies],
+    [5, () => genExit('exit')],
+    [2, () => (profile.threads ? genExit('texit') : false)],
+    [4, () => (profile.kills ? genKill() : false)],
+    [5, () => (profile.kills ? genGroupKill() : false)],
+    [8, genWait],
+    [6, genGroupWait],
+    [5, genRead],
+  ] : [
     [14, () => genCreate('fork')],
     [thr ? 16 : 7, () => (profile.threads ? genCreate('thread') : false)],
     [thr ? 5 : 10, () => genCreate('clone')],

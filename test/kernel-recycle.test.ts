@@ -11,7 +11,8 @@
  * (leaves stale zombie-heap entries naming an object that is reused later),
  * threads (a reused object changing between leader and thread), kills and
  * namespace teardown (orphans reparented, autoreaped, an init's process
- * never reused).
+ * never reused), and process groups, sessions and subreapers (a reaped
+ * leader's pid held as a group id while its object is reused).
  *
  * The recycling kernel is traced as well: the events it reports (tasks and
  * pid namespaces made and released) must balance with what it holds.
@@ -25,7 +26,7 @@ import type { PidCore } from '../src/core/types.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
 import { CLONE_NEWPID, CLONE_PARENT, SIGKILL } from '../src/kernel/flags.js';
 import { Kernel } from '../src/kernel/kernel.js';
-import type { Task } from '../src/kernel/objects.js';
+import type { PidRoles, Task } from '../src/kernel/objects.js';
 
 const SEED = Number(process.env.PIDNS_RECYCLE_SEED ?? 20261129);
 const RUNS = Number(process.env.PIDNS_RECYCLE_RUNS ?? 300);
@@ -48,7 +49,7 @@ function step(k: Kernel, [kind, a, b, c]: Op): unknown {
   const actor = pick(k, a);
   const other = pick(k, b);
   const created = (r: Task | number): unknown => (typeof r === 'number' ? r : ['task', r.id, k.nspidOf(r)]);
-  switch (kind % 13) {
+  switch (kind % 19) {
     case 0:
     case 1:
       return created(k.fork(actor));
@@ -67,7 +68,8 @@ function step(k: Kernel, [kind, a, b, c]: Op): unknown {
     case 7:
       return actor.tg === k.init.tg ? 'skip' : k.exit_group(actor, c & 0xff);
     case 8: {
-      const nr = k.pid_nr_ns(other.tg.leader.pid, actor.tg.pidns);
+      const target = b % 2 === 0 && actor.childTail !== null ? actor.childTail : other;
+      const nr = k.pid_nr_ns(target.tg.leader.pid, actor.tg.pidns);
       return k.kill(actor, nr === 0 ? 4194303 : nr, c % 2 === 0 ? SIGKILL : 15);
     }
     case 9:
@@ -76,6 +78,25 @@ function step(k: Kernel, [kind, a, b, c]: Op): unknown {
     case 11:
       // By pid: the target's number as the actor sees it (often a zombie child), which leaves stale heap entries.
       return [k.waitpid(actor, k.pid_nr_ns(other.tg.leader.pid, actor.tg.pidns) || 4194303), k.waitStatus];
+    case 13:
+    case 17:
+      return k.setsid(actor);
+    case 14:
+    case 18: {
+      // Move `other` (a child of the actor, or the actor itself) into the group of a third task, or a group of its own.
+      const target = b % 2 === 0 && actor.childTail !== null ? actor.childTail : other;
+      const nr = k.pid_nr_ns(target.tg.leader.pid, actor.tg.pidns);
+      const third = pick(k, c);
+      const pg = c % 3 === 0 ? 0 : k.pid_nr_ns((third.tg.pgrp as PidRoles).pid, actor.tg.pidns);
+      return k.setpgidTrapsInit(actor, nr, pg) ? 'skip' : k.setpgid(actor, nr, pg);
+    }
+    case 15:
+      return k.setSubreaper(actor, c % 4 !== 0);
+    case 16: {
+      // A group kill or wait: the group of `other` as the actor sees it (0: its own).
+      const g = c % 3 === 0 ? 0 : -k.pid_nr_ns((other.tg.pgrp as PidRoles).pid, actor.tg.pidns);
+      return c % 2 === 0 ? k.kill(actor, g, c % 4 === 0 ? SIGKILL : 15) : [k.waitpid(actor, g), k.waitStatus];
+    }
     default:
       return [k.waitpid(actor, -1), k.waitStatus];
   }
@@ -96,6 +117,9 @@ function snapshot(k: Kernel): unknown {
           t.tg.nrThreads,
           t.tg.nrChildren,
           t.tg.flags,
+          // Process group and session as the root namespace numbers them (held ids of reaped leaders included).
+          t.tg.pgrp ? k.pid_nr_ns(t.tg.pgrp.pid, k.rootNs) : -1,
+          t.tg.pgrp && t.tg.pgrp.sess ? k.pid_nr_ns(t.tg.pgrp.sess.pid, k.rootNs) : -1,
         ],
   );
   const namespaces = k.namespaces().map((ns) => [ns.serial, ns.level, k.nsPidCount(ns), k.nsAlive(ns), ns.childReaper ? ns.childReaper.id : -2]);
@@ -172,6 +196,33 @@ describe('task recycling changes nothing observable', () => {
     const c = k.fork(k.init) as Task;
     expect(c).not.toBe(ns1);
     expect(ns1.tg.pidns.childReaper).toBe(ns1);
+  });
+
+  it('a reaped group leader whose pid is still a group id: its object is reused, its numbers are not', () => {
+    const k = new Kernel(createTsCore(), { recycle: true });
+    const nr = (t: Task): number => k.pid_nr_ns(t.pid, k.rootNs);
+    const a = k.fork(k.init) as Task;
+    expect(k.setpgid(k.init, nr(a), 0)).toBe(0);
+    const b = k.fork(a) as Task; // in a's group
+    const aNr = nr(a);
+    expect(k.exit(a, 0)).toBe(0);
+    expect(k.waitpid(k.init, aNr)).toBe(aNr);
+    // a's pid stays allocated (b's group id), its Task object goes back to the cache.
+    expect(k.nsPidCount(k.rootNs)).toBe(3);
+    const c = k.fork(k.init) as Task;
+    expect(c).toBe(a);
+    expect(nr(c)).toBe(aNr + 2);
+    // The reused object starts with no group role of its own: it may start a session.
+    expect(k.setsid(c)).toBe(nr(c));
+    expect(k.getpgid(b, 0)).toBe(aNr);
+    expect(k.exit(c, 0)).toBe(0);
+    expect(k.waitpid(k.init, nr(c))).toBeGreaterThan(0);
+    expect(k.nsPidCount(k.rootNs)).toBe(3);
+    // b leaves the group: a's numbers are freed at last.
+    expect(k.exit(b, 0)).toBe(0);
+    expect(k.waitpid(k.init, -1)).toBe(aNr + 1);
+    expect(k.nsPidCount(k.rootNs)).toBe(1);
+    expect(k.pidRoles.size).toBe(1);
   });
 
   it('a stale zombie-heap entry naming a reused object does not jump the queue', () => {

@@ -16,10 +16,12 @@
  *   do_exit in thread-list order, so orphans are handed over in thread-list
  *   order and the leader is the thread left waiting in zap_pid_ns_processes
  *   (scenario-language.md "Where the kernel itself is not deterministic").
- *   kill(-1), kill(0) and zap_pid_ns_processes signal processes namespace by
+ *   kill(-1) and zap_pid_ns_processes signal processes namespace by
  *   namespace (creation order, parents before children) instead of in
- *   for_each_process / idr order: the only difference is the order of
- *   orphans reaching a new parent when several parents die in one call.
+ *   for_each_process / idr order, and kill(0) / kill(-N) a group's members
+ *   in the order they joined it instead of the pid's hlist order (newest
+ *   first): the only difference is the order of orphans reaching a new
+ *   parent when several parents die in one call.
  * - No task ignores SIGCHLD except a namespace init in zap_pid_ns_processes;
  *   every thread-group leader's exit_signal is SIGCHLD (true for every task a
  *   scenario can create), so waitpid needs no __WCLONE logic.

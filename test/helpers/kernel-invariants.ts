@@ -6,12 +6,22 @@
  * - a task visible in a namespace is visible in every ancestor of it;
  * - zombies (and tasks waiting in zap) still hold their numbers;
  * - a dead namespace never gains a pid;
- * - the model's task count agrees with what the root namespace sees.
+ * - the model's task count agrees with what the root namespace sees;
+ * - a number with any user (a task, or a process group / session id whose
+ *   task is reaped) is allocated at every level, and pid_allocated counts
+ *   exactly those;
+ * - a group's members are all in one session: each group's member list
+ *   holds exactly the live processes that name it, all of the group's
+ *   session, and each session counts its groups.
+ * watchReparenting adds: every orphan's new parent is the one
+ * find_new_reaper names (kernel-behaviour-sessions.md rule 20).
  */
 import { expect } from 'vitest';
 import { NS_PIDMAP, PIDMAP_ENTRIES, PIDMAP_ENTRY_SIZE, PIDMAP_PAGE, WORDS_PER_PAGE } from '../../src/core/layout.js';
 import type { PidCore } from '../../src/core/types.js';
 import type { PidnsKernel } from '../../src/kernel/api.js';
+import type { KernelEvent } from '../../src/kernel/kernel.js';
+import { IS_CHILD_SUBREAPER, TASK_DEAD, TASK_RUNNING, type PidRoles, type Task } from '../../src/kernel/objects.js';
 
 const FLAG_POOL = ['NEWPID', 'NEWNS', 'NEWUTS', 'NEWIPC', 'NEWNET', 'NEWCGROUP', 'THREAD', 'SIGHAND', 'VM', 'FS', 'FILES', 'SYSVSEM', 'PARENT'];
 const NSTYPES = ['pid', 'pid_for_children', 'uts', 'ipc', 'net', 'cgroup'];
@@ -33,7 +43,7 @@ export function buildScenario(ops: Op[]): string[] {
   const pick = (x: number) => names[x % names.length];
   for (const [kind, a, b, c] of ops) {
     const actor = pick(a);
-    switch (kind % 16) {
+    switch (kind % 21) {
       case 0:
       case 1: {
         const name = `t${n++}`;
@@ -93,6 +103,20 @@ export function buildScenario(ops: Op[]): string[] {
       case 15:
         lines.push(`samens ${actor} ${pick(b)} ${SAMENS_TYPES[c % SAMENS_TYPES.length]}`);
         break;
+      case 16:
+        lines.push(`setsid ${actor}`);
+        break;
+      case 17:
+      case 18:
+        // Small numbers, so that pids and group ids of the scenario are hit often.
+        lines.push(`setpgid ${actor} ${b % 5 === 0 ? 0 : (b % 12) - 1} ${c % 3 === 0 ? 0 : (c % 12) - 1}`);
+        break;
+      case 19:
+        lines.push(`${b % 2 === 0 ? 'getpgid' : 'getsid'} ${actor} ${c % 4 === 0 ? 0 : (c % 12) - 1}`);
+        break;
+      case 20:
+        lines.push(b % 3 === 0 ? `subreaper ${actor}` : `subreaper ${actor} ${c % 3 === 0 ? 0 : 1}`);
+        break;
     }
   }
   return lines;
@@ -120,12 +144,17 @@ export function checkInvariants(k: PidnsKernel, dead: Map<number, number>, where
   const views = k.namespaces();
   const byId = new Map(views.map((v) => [v.id, v]));
   const visible = new Map<number, Set<object>>();
+  const raw = k.raw;
+  // Pids kept only as a group or session id (their task is reaped).
+  const held = [...raw.pidRoles.values()].filter((r) => r.owner === null);
   for (const v of views) {
     const seen = k.tasksIn(v.id);
     const tids = seen.map((s) => s.tid);
     expect(new Set(tids).size, `${where}: unique tids in ns ${v.id}`).toBe(tids.length);
     expect(tids.every((t) => t > 0), `${where}: numbers > 0 in ns ${v.id}`).toBe(true);
-    expect(seen.length, `${where}: pid_allocated of ns ${v.id}`).toBe(v.nrPids);
+    const ns = raw.namespaces().find((n) => n.serial === v.id)!;
+    const heldHere = held.filter((r) => raw.pid_nr_ns(r.pid, ns) !== 0).length;
+    expect(seen.length + heldHere, `${where}: pid_allocated of ns ${v.id}`).toBe(v.nrPids);
     visible.set(v.id, new Set(seen.map((s) => s.task)));
     for (const s of seen) {
       if (s.state === 'zombie' || s.state === 'zap-wait') {
@@ -147,5 +176,85 @@ export function checkInvariants(k: PidnsKernel, dead: Map<number, number>, where
     for (const t of visible.get(v.id)!) expect(parentSeen.has(t), `${where}: visible in ns ${v.id} but not in its parent`).toBe(true);
   }
   expect(k.tasksIn(0).length, `${where}: task count`).toBe(k.raw.nrTasks);
+  checkRoles(k, where);
 }
 
+/** Every level's number of struct pid `pid` is allocated and published for it. */
+function expectAllocated(k: PidnsKernel, pid: number, where: string): void {
+  const raw = k.raw;
+  const nspid = raw.nspidOf({ pid } as Task);
+  for (const ns of raw.namespaces()) {
+    if (ns.level >= nspid.length) continue;
+    const nr = raw.pid_nr_ns(pid, ns);
+    if (nr === 0) continue;
+    expect(k.core.find_pid_ns(nr, ns.handle), `${where}: number ${nr} of a used pid published at level ${ns.level}`).toBe(pid);
+  }
+  // The numbers of every level, whatever namespaces the model still lists.
+  for (let lvl = 0; lvl < nspid.length; lvl++) expect(nspid[lvl], `${where}: number at level ${lvl}`).toBeGreaterThan(0);
+}
+
+/** Process groups and sessions (pgrp.ts) against the processes that name them. */
+function checkRoles(k: PidnsKernel, where: string): void {
+  const raw = k.raw;
+  const members = new Map<PidRoles, Task[]>();
+  const procs: Task[] = [];
+  raw.forEachProcessBelow(raw.rootNs, (g) => procs.push(g));
+  for (const g of procs) {
+    const r = g.pgrp;
+    expect(r, `${where}: every process has a group`).not.toBe(null);
+    expect(raw.pidRoles.get(r!.pid), `${where}: its group is known by its pid`).toBe(r);
+    if (!members.has(r!)) members.set(r!, []);
+    members.get(r!)!.push(g);
+    expectAllocated(k, g.pid, where);
+  }
+  const groupsOf = new Map<PidRoles, number>();
+  for (const r of raw.pidRoles.values()) {
+    expect(r.nrPg + r.nrSid, `${where}: a known pid has a user`).toBeGreaterThan(0);
+    expectAllocated(k, r.pid, where);
+    if (r.owner !== null) {
+      expect(r.owner.roles, `${where}: owner names its roles`).toBe(r);
+      expect(r.owner.state, `${where}: owner not reaped`).not.toBe(TASK_DEAD);
+    }
+    const list: Task[] = [];
+    for (let g = r.pgHead; g !== null; g = g.pgnext) list.push(g);
+    expect(list.length, `${where}: group member count`).toBe(r.nrPg);
+    expect(new Set(list), `${where}: group members are the processes that name the group`).toEqual(new Set(members.get(r) ?? []));
+    if (r.nrPg > 0) {
+      const s = r.sess!;
+      expect(raw.pidRoles.get(s.pid), `${where}: the group's session is known`).toBe(s);
+      groupsOf.set(s, (groupsOf.get(s) ?? 0) + 1);
+      // All members in one session: the session leader, if alive, is in the same one.
+      if (s.owner !== null) expect(s.owner.pgrp!.sess, `${where}: session leader in its session`).toBe(s);
+    } else {
+      expect(r.sess, `${where}: no members, no session`).toBe(null);
+    }
+  }
+  for (const r of raw.pidRoles.values()) expect(r.nrSid, `${where}: session counts its groups`).toBe(groupsOf.get(r) ?? 0);
+}
+
+/** kernel-behaviour-sessions.md rule 20, from the state at the reparenting: who must adopt `father`'s children. */
+function expectedReaper(father: Task): Task {
+  const first = (g: Task): Task | null => {
+    for (let th = g.threadHead; th; th = th.tnext) if (th.state === TASK_RUNNING) return th;
+    return null;
+  };
+  const own = first(father.tg);
+  if (own !== null) return own;
+  const ns = father.tg.pidns;
+  for (let a = father.tg.parent; a !== null && a.tg.pidns === ns; a = a.tg.parent) {
+    if ((a.tg.flags & IS_CHILD_SUBREAPER) === 0) continue;
+    const th = first(a.tg);
+    if (th !== null) return th;
+  }
+  return ns.childReaper!;
+}
+
+export function watchReparenting(k: PidnsKernel, fail: string[]): void {
+  // At the event site (Kernel.emit, internal): `trace` delivers events only
+  // once the call has completed, when the state they were decided on is gone.
+  k.raw.emit = (e: KernelEvent) => {
+    if (e.type !== 'reparent') return;
+    const want = expectedReaper(e.from);
+    if (want !== e.to) fail.push(`child of ${k.raw.nspidOf(e.from).join(' ')} went to ${k.raw.nspidOf(e.to).join(' ')}, not ${k.raw.nspidOf(want).join(' ')}`);
+  };
+}
