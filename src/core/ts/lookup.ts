@@ -74,8 +74,7 @@ export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): 
   if (--i32[count] !== 0) return;
   // The chunk's last number: it becomes the parked chunk; the one parked
   // before is freed, with its dir if that was its last chunk (delete_node).
-  const old = unpark(m, ns, root);
-  if (old !== 0) mem_free(m, old, LOOKUP_CHUNK_BLOCK);
+  if (i32[park] !== 0) mem_free(m, unpark(m, ns, root), LOOKUP_CHUNK_BLOCK);
   i32[park] = (nr >> CHUNK_SHIFT) + 1;
 }
 
