@@ -14,6 +14,7 @@ import * as pidmap_ from "./pidmap";
 import * as alloc_ from "./alloc";
 import { STATS, SET_TID, BATCH, heap_top as heapTop_, free_frames as freeFrames_, slab_free_objects as slabFreeObjects_ } from "./memory";
 import { PID_MAX_LIMIT } from "./layout";
+import { lookup_chunks_made as lookupChunksMade_ } from "./lookup";
 
 export * from "./layout";
 
@@ -27,6 +28,8 @@ export function heap_top(): i32 { return <i32>heapTop_(); }
 export function free_frames(): i32 { return <i32>freeFrames_(); }
 /** Free objects on the partial slabs of one size (tests and diagnostics). */
 export function slab_free_objects(size: i32): i32 { return <i32>slabFreeObjects_(<usize>size); }
+/** Lookup chunks allocated since start (a work counter for tests and diagnostics). */
+export function lookup_chunks_made(): i32 { return <i32>lookupChunksMade_(); }
 /** 1 in the SIMD build, else 0. */
 export function simd_enabled(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 /** 1 in the debug build (invariants asserted), else 0. */

@@ -11,10 +11,10 @@
  *   0        4        8        12       16              20              24
  *
  *   struct pid_namespace (include/linux/pid_namespace.h), size NS_SIZE
- *   ┌───────┬────────┬────────┬─────────┬───────────────┬───────┬───────┬──────────┬────────┬───────┬──────────────────────────────┐
- *   │ level │ parent │ cursor │ pid_max │ pid_allocated │ flags │ count │ nr_pages │ lookup │ alloc │ pidmap[128] {page, nr_free} │
- *   └───────┴────────┴────────┴─────────┴───────────────┴───────┴───────┴──────────┴────────┴───────┴──────────────────────────────┘
- *   0       4        8        12        16              20      24      28         32       36      64
+ *   ┌───────┬────────┬────────┬─────────┬───────────────┬───────┬───────┬──────────┬────────┬───────┬─────────────┬──────────────────────────────┐
+ *   │ level │ parent │ cursor │ pid_max │ pid_allocated │ flags │ count │ nr_pages │ lookup │ alloc │ lookup_park │ pidmap[128] {page, nr_free} │
+ *   └───────┴────────┴────────┴─────────┴───────────────┴───────┴───────┴──────────┴────────┴───────┴─────────────┴──────────────────────────────┘
+ *   0       4        8        12        16              20      24      28         32       36      40            64
  */
 
 // struct pid
@@ -38,6 +38,8 @@ export const NS_COUNT: i32 = 24;
 export const NS_NR_PAGES: i32 = 28;
 export const NS_LOOKUP: i32 = 32;
 export const NS_ALLOC: i32 = 36;
+/** The lookup table's parked empty chunk: its chunk index + 1, 0 = none (lookup.ts). */
+export const NS_LOOKUP_PARK: i32 = 40;
 export const NS_PIDMAP: i32 = 64;
 export const PIDMAP_ENTRY_SIZE: i32 = 8;
 export const PIDMAP_PAGE: i32 = 0;

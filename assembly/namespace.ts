@@ -16,7 +16,7 @@
  */
 import {
   NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_COUNT,
-  NS_NR_PAGES, NS_LOOKUP, NS_ALLOC, NS_SIZE, PID_MAX_LIMIT, PID_MAX_MIN, MAX_PID_NS_LEVEL, PIDNS_ADDING,
+  NS_NR_PAGES, NS_LOOKUP, NS_LOOKUP_PARK, NS_ALLOC, NS_SIZE, PID_MAX_LIMIT, PID_MAX_MIN, MAX_PID_NS_LEVEL, PIDNS_ADDING,
 } from "./layout";
 import { ENOSPC, ENOMEM, EINVAL } from "./errno";
 import { need_begin, need_add, reserve_need, alloc_block, free_block, is_heap_object } from "./memory";
@@ -54,6 +54,7 @@ export function create_pid_namespace(parent: usize): i32 {
   store<u32>(ns, 1, NS_COUNT);
   store<u32>(ns, 0, NS_NR_PAGES);
   store<u32>(ns, 0, NS_LOOKUP);
+  store<u32>(ns, 0, NS_LOOKUP_PARK);
   store<u32>(ns, 0, NS_ALLOC);
   // pidmap: page 0 allocated (nr_pages 1, STAT_PAGES_ALLOCATED += 1) with
   // bit 0 set; hbm: leaf block 0 with number 0 taken; idr: empty tree.

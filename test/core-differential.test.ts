@@ -54,6 +54,7 @@ import {
   NS_FLAGS,
   NS_LEVEL,
   NS_NR_PAGES,
+  NS_LOOKUP_PARK,
   NS_PARENT,
   NS_PID_ALLOCATED,
   NS_PID_MAX,
@@ -528,6 +529,8 @@ class Harness {
       this.eq('STAT_FREES', b, f[i + STAT_FREES], model.frees);
       if (this.pm) this.eq('STAT_PAGES_ALLOCATED', b, f[i + STAT_PAGES_ALLOCATED], model.pagesAllocated);
       this.eq('STAT_BATCH_ERROR', b, f[i + STAT_BATCH_ERROR], model.batchError);
+      // the lookup tables' work counter (parked chunks taken instead of new ones) moves alike in every core
+      this.eq('lookup_chunks_made', b, cores[b].lookup_chunks_made(), cores[0].lookup_chunks_made());
     }
     for (const r of this.namespaces) this.checkNsFields(r);
     // pages whose bits changed in this step
@@ -575,11 +578,12 @@ class Harness {
         u[s + (NS_COUNT >> 2)] !== m.count ||
         u[s + (NS_NR_PAGES >> 2)] !== (this.pm ? pages : this.views[0][(r.h[0] + NS_NR_PAGES) >> 2]) ||
         u[s + (NS_LEVEL >> 2)] !== m.level ||
-        u[s + (NS_PARENT >> 2)] !== r.parentH[b]
+        u[s + (NS_PARENT >> 2)] !== r.parentH[b] ||
+        u[s + (NS_LOOKUP_PARK >> 2)] !== this.views[0][(r.h[0] + NS_LOOKUP_PARK) >> 2]
       ) {
-        const got = [NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_COUNT, NS_NR_PAGES].map((o) => u[s + (o >> 2)]);
-        const want = [m.level, r.parentH[b], m.cursor, m.pidMax, allocated, flags, m.count, pages];
-        this.fail(`${this.names[b]}: namespace (level ${m.level}) [level,parent,cursor,pid_max,pid_allocated,flags,count,nr_pages] = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+        const got = [NS_LEVEL, NS_PARENT, NS_CURSOR, NS_PID_MAX, NS_PID_ALLOCATED, NS_FLAGS, NS_COUNT, NS_NR_PAGES, NS_LOOKUP_PARK].map((o) => u[s + (o >> 2)]);
+        const want = [m.level, r.parentH[b], m.cursor, m.pidMax, allocated, flags, m.count, pages, this.views[0][(r.h[0] + NS_LOOKUP_PARK) >> 2]];
+        this.fail(`${this.names[b]}: namespace (level ${m.level}) [level,parent,cursor,pid_max,pid_allocated,flags,count,nr_pages,lookup_park (as core 0)] = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
       }
     }
   }

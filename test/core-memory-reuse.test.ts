@@ -13,7 +13,9 @@
  *
  * A reaped namespace that lives on keeps what its bitmap holds by design
  * (pidmap pages and hbm leaf blocks until put_pid_ns, like ≤4.14's pidmap;
- * lookup chunks and dirs are freed with their last number, idr nodes too),
+ * lookup chunks and dirs are freed as they empty — except one parked empty
+ * chunk per table, which the table's next new chunk takes first — idr
+ * nodes too),
  * so most rounds below rewind each surviving namespace's cursor
  * (ns_last_pid) and a new round uses the same numbers as the fresh one; the
  * namespace cases also free everything of the namespaces themselves; one

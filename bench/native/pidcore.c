@@ -57,7 +57,7 @@ enum {
   PID_COUNT = 0, PID_LEVEL = 4, PID_TASK = 8, PID_PAD = 12, PID_HEADER = 16,
   UPID_NR = 0, UPID_NS = 4, UPID_SIZE = 8, UPID_SHIFT = 3,
   NS_LEVEL = 0, NS_PARENT = 4, NS_CURSOR = 8, NS_PID_MAX = 12, NS_PID_ALLOCATED = 16,
-  NS_FLAGS = 20, NS_COUNT = 24, NS_NR_PAGES = 28, NS_LOOKUP = 32, NS_ALLOC = 36,
+  NS_FLAGS = 20, NS_COUNT = 24, NS_NR_PAGES = 28, NS_LOOKUP = 32, NS_ALLOC = 36, NS_LOOKUP_PARK = 40,
   NS_PIDMAP = 64, PIDMAP_ENTRY_SIZE = 8, PIDMAP_ENTRY_SHIFT = 3, PIDMAP_PAGE = 0, PIDMAP_NR_FREE = 4,
   NS_FLAG_HAS_REAPER = 1,
   LOOKUP_ROOT_ENTRIES = 128, LOOKUP_DIR_ENTRIES = 32, LOOKUP_CHUNK_ENTRIES = 1024,
@@ -435,9 +435,27 @@ static int32_t alloc_cyclic(uint32_t ns, uint32_t pid_max) {
 #define DIR_MASK (LOOKUP_DIR_ENTRIES - 1u)
 #define CHUNK_MASK (LOOKUP_CHUNK_ENTRIES - 1u)
 INLINE uint32_t slot(uint32_t block, uint32_t index) { return block + (index << 2); }
-/* Blocks: the slots, then a u32 count of non-empty slots (padded to 8); empty chunks / dirs are freed. */
+/* Blocks: the slots, then a u32 count of non-empty slots (padded to 8); empty dirs are freed,
+ * at most one empty chunk per table stays parked (NS_LOOKUP_PARK = chunk index + 1), the one
+ * parked before is freed; a new chunk takes the parked chunk's block. */
 #define LOOKUP_DIR_BLOCK (LOOKUP_DIR_BYTES + 8u)
 #define LOOKUP_CHUNK_BLOCK (LOOKUP_CHUNK_BYTES + 8u)
+/* Takes the parked chunk out of the table (slot and park cleared, its dir freed if left empty): its block, else 0. */
+static uint32_t lookup_unpark(uint32_t ns, uint32_t root) {
+  uint32_t park = ld32(ns + NS_LOOKUP_PARK);
+  if (!park) return 0;
+  st32(ns + NS_LOOKUP_PARK, 0);
+  uint32_t idx = park - 1;
+  uint32_t rs = slot(root, idx >> LOOKUP_DIR_SHIFT);
+  uint32_t dir = ld32(rs);
+  uint32_t ds = slot(dir, idx & DIR_MASK);
+  uint32_t chunk = ld32(ds);
+  st32(ds, 0);
+  uint32_t d = ld32(dir + LOOKUP_DIR_BYTES) - 1;
+  st32(dir + LOOKUP_DIR_BYTES, d);
+  if (!d) { free_block(dir, LOOKUP_DIR_BLOCK); st32(rs, 0); }
+  return chunk;
+}
 static void lookup_set(uint32_t ns, uint32_t nr, uint32_t pid) {
   uint32_t root = ld32(ns + NS_LOOKUP);
   if (!root) { root = alloc_block(LOOKUP_ROOT_BYTES); st32(ns + NS_LOOKUP, root); }
@@ -446,13 +464,17 @@ static void lookup_set(uint32_t ns, uint32_t nr, uint32_t pid) {
   if (!dir) { dir = alloc_block(LOOKUP_DIR_BLOCK); st32(rs, dir); }
   uint32_t ds = slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK);
   uint32_t chunk = ld32(ds);
+  uint32_t n = chunk ? ld32(chunk + LOOKUP_CHUNK_BYTES) : 0;
   if (!chunk) {
-    chunk = alloc_block(LOOKUP_CHUNK_BLOCK);
-    st32(ds, chunk);
     st32(dir + LOOKUP_DIR_BYTES, ld32(dir + LOOKUP_DIR_BYTES) + 1);
+    chunk = lookup_unpark(ns, root);
+    if (!chunk) chunk = alloc_block(LOOKUP_CHUNK_BLOCK);
+    st32(ds, chunk);
+  } else if (!n) {
+    st32(ns + NS_LOOKUP_PARK, 0);
   }
   st32(slot(chunk, nr & CHUNK_MASK), pid);
-  st32(chunk + LOOKUP_CHUNK_BYTES, ld32(chunk + LOOKUP_CHUNK_BYTES) + 1);
+  st32(chunk + LOOKUP_CHUNK_BYTES, n + 1);
 }
 static uint32_t lookup_get(uint32_t ns, uint32_t nr) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -471,13 +493,9 @@ static void lookup_clear(uint32_t ns, uint32_t nr) {
   uint32_t n = ld32(chunk + LOOKUP_CHUNK_BYTES) - 1;
   st32(chunk + LOOKUP_CHUNK_BYTES, n);
   if (n) return;
-  free_block(chunk, LOOKUP_CHUNK_BLOCK);
-  st32(slot(dir, (nr >> LOOKUP_CHUNK_SHIFT) & DIR_MASK), 0);
-  uint32_t d = ld32(dir + LOOKUP_DIR_BYTES) - 1;
-  st32(dir + LOOKUP_DIR_BYTES, d);
-  if (d) return;
-  free_block(dir, LOOKUP_DIR_BLOCK);
-  st32(slot(root, nr >> ROOT_SHIFT), 0);
+  uint32_t old = lookup_unpark(ns, root);
+  if (old) free_block(old, LOOKUP_CHUNK_BLOCK);
+  st32(ns + NS_LOOKUP_PARK, (nr >> LOOKUP_CHUNK_SHIFT) + 1);
 }
 static void lookup_free(uint32_t ns) {
   uint32_t root = ld32(ns + NS_LOOKUP);
@@ -493,6 +511,7 @@ static void lookup_free(uint32_t ns) {
   }
   free_block(root, LOOKUP_ROOT_BYTES);
   st32(ns + NS_LOOKUP, 0);
+  st32(ns + NS_LOOKUP_PARK, 0);
 }
 
 /* ── namespaces (assembly/namespace.ts) ──────────────────────────────────── */
@@ -515,6 +534,7 @@ NOINLINE int32_t create_pid_namespace(uint32_t parent) {
   st32(ns + NS_COUNT, 1);
   st32(ns + NS_NR_PAGES, 0);
   st32(ns + NS_LOOKUP, 0);
+  st32(ns + NS_LOOKUP_PARK, 0);
   for (uint32_t i = 0; i < PIDMAP_ENTRIES; i++) {
     uint32_t e = pidmap_entry(ns, i);
     st32(e + PIDMAP_PAGE, 0);

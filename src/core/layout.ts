@@ -66,6 +66,8 @@ export const NS_NR_PAGES = 28;
 export const NS_LOOKUP = 32;
 /** Allocator-specific root (idr: tree root; hbm: summary block; pidmap: unused). See docs/core-algorithms.md "Allocators". */
 export const NS_ALLOC = 36;
+/** The lookup table's parked empty chunk: its chunk index + 1, 0 = none (lookup.ts "hysteresis"). */
+export const NS_LOOKUP_PARK = 40;
 export const NS_PIDMAP = 64;
 export const PIDMAP_ENTRY_SIZE = 8;
 export const PIDMAP_PAGE = 0;

@@ -52,6 +52,8 @@ export interface AllocatorProbe {
   allocator_bytes(ns: number): number;
   /** Internal consistency of ns's allocator state: 0, else a negative code. */
   check_allocator(ns: number): number;
+  /** Lookup chunks (find_pid_ns table blocks of one frame) allocated since the core was made: a deterministic work counter. */
+  lookup_chunks_made(): number;
 }
 
 export interface CoreOptions {

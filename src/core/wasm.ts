@@ -84,6 +84,7 @@ export interface WasmCoreExports extends CoreCalls {
   allocator_checksum(ns: number): number;
   allocator_bytes(ns: number): number;
   check_allocator(ns: number): number;
+  lookup_chunks_made(): number;
   /** Layout constants, one WebAssembly.Global each. */
   [name: string]: unknown;
 }
@@ -203,6 +204,7 @@ export function wrapWasmInstance(instance: WebAssembly.Instance, memory: WebAsse
     allocator_checksum: ex.allocator_checksum,
     allocator_bytes: ex.allocator_bytes,
     check_allocator: ex.check_allocator,
+    lookup_chunks_made: ex.lookup_chunks_made,
   };
   return core;
 }

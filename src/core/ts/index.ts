@@ -52,6 +52,7 @@ class TsCore implements PidCore, AllocatorProbe {
   allocator_checksum(ns: number): number { return alloc_checksum(this.m, ns); }
   allocator_bytes(ns: number): number { return alloc_bytes(this.m, ns); }
   check_allocator(ns: number): number { return alloc_check(this.m, ns); }
+  lookup_chunks_made(): number { return this.m.lookupChunksMade; }
 
   u32(): Uint32Array { return this.m.u32; }
   f64(): Float64Array { return this.m.f64; }

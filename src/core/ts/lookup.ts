@@ -4,16 +4,25 @@
  * filled three-level radix table (layout.ts "lookup"):
  *   root[LOOKUP_ROOT_ENTRIES] → dir[LOOKUP_DIR_ENTRIES] → chunk[LOOKUP_CHUNK_ENTRIES]
  *   nr = (r * LOOKUP_DIR_ENTRIES + d) * LOOKUP_CHUNK_ENTRIES + c
- * Like the IDR's empty nodes, a chunk is freed when its last number is
- * unpublished and a dir when its last chunk is (each keeps its count in a
- * word after its slots); the root stays until the namespace is freed
- * (lookup_free_all).
+ * Like the IDR's empty nodes, an empty chunk goes away, and a dir with its
+ * last chunk (each keeps its count in a word after its slots); the root
+ * stays until the namespace is freed (lookup_free_all).
+ *
+ * Hysteresis (differs from the kernel on purpose; twin of assembly/lookup.ts):
+ * the table keeps at most one empty chunk parked in place (NS_LOOKUP_PARK =
+ * its chunk index + 1). A chunk that empties becomes the parked one and the
+ * one parked before it is freed (with its dir if that empties); publishing
+ * into the parked chunk un-parks it, and a new chunk takes the parked
+ * chunk's block (still all zero) instead of a fresh frame. So a fork/exit/
+ * wait loop with one live child does not free and re-make a chunk at every
+ * level on every fork. All O(1).
  */
 import {
   LOOKUP_CHUNK_ENTRIES,
   LOOKUP_DIR_ENTRIES,
   LOOKUP_ROOT_ENTRIES,
   NS_LOOKUP,
+  NS_LOOKUP_PARK,
   PID_MAX_LIMIT,
 } from '../layout.js';
 import { CoreMemory, mem_alloc, mem_free } from './memory.js';
@@ -43,25 +52,49 @@ export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): 
   }
   const dslot = (dir >> 2) + ((nr >> CHUNK_SHIFT) & (LOOKUP_DIR_ENTRIES - 1));
   let chunk = m.i32[dslot];
+  const park = (ns + NS_LOOKUP_PARK) >> 2;
   if (chunk === 0) {
-    chunk = mem_alloc(m, LOOKUP_CHUNK_BLOCK);
-    m.i32[dslot] = chunk;
+    // Count the new chunk in its dir first, so taking the parked chunk out of this same dir cannot free it.
     m.i32[(dir + LOOKUP_DIR_BYTES) >> 2]++;
+    chunk = unpark(m, ns, root);
+    if (chunk === 0) {
+      chunk = mem_alloc(m, LOOKUP_CHUNK_BLOCK);
+      m.lookupChunksMade++;
+    }
+    m.i32[dslot] = chunk;
   }
   const i32 = m.i32;
   i32[(chunk >> 2) + (nr & (LOOKUP_CHUNK_ENTRIES - 1))] = pid;
   const count = (chunk + LOOKUP_CHUNK_BYTES) >> 2;
   if (pid !== 0) {
-    i32[count]++;
+    // Publishing into an empty existing chunk: it was the parked one.
+    if (i32[count]++ === 0) i32[park] = 0;
     return;
   }
   if (--i32[count] !== 0) return;
-  // The chunk's last number: free it, and its dir if that was its last chunk (delete_node).
-  mem_free(m, chunk, LOOKUP_CHUNK_BLOCK);
+  // The chunk's last number: it becomes the parked chunk; the one parked
+  // before is freed, with its dir if that was its last chunk (delete_node).
+  if (i32[park] !== 0) mem_free(m, unpark(m, ns, root), LOOKUP_CHUNK_BLOCK);
+  i32[park] = (nr >> CHUNK_SHIFT) + 1;
+}
+
+/** Takes the parked chunk (if any) out of ns's table (slot and park cleared, its dir freed if left empty); its block (all zero), else 0. */
+function unpark(m: CoreMemory, ns: number, root: number): number {
+  const i32 = m.i32;
+  const park = i32[(ns + NS_LOOKUP_PARK) >> 2];
+  if (park === 0) return 0;
+  i32[(ns + NS_LOOKUP_PARK) >> 2] = 0;
+  const idx = park - 1;
+  const rslot = (root >> 2) + (idx >> DIR_SHIFT);
+  const dir = i32[rslot];
+  const dslot = (dir >> 2) + (idx & (LOOKUP_DIR_ENTRIES - 1));
+  const chunk = i32[dslot];
   i32[dslot] = 0;
-  if (--i32[(dir + LOOKUP_DIR_BYTES) >> 2] !== 0) return;
-  mem_free(m, dir, LOOKUP_DIR_BLOCK);
-  i32[rslot] = 0;
+  if (--i32[(dir + LOOKUP_DIR_BYTES) >> 2] === 0) {
+    mem_free(m, dir, LOOKUP_DIR_BLOCK);
+    i32[rslot] = 0;
+  }
+  return chunk;
 }
 
 /** find_pid_ns (kernel/pid.c): the published pid with number nr in ns, else 0. */
@@ -93,4 +126,5 @@ export function lookup_free_all(m: CoreMemory, ns: number): void {
   }
   mem_free(m, root, LOOKUP_ROOT_BYTES);
   i32[(ns + NS_LOOKUP) >> 2] = 0;
+  i32[(ns + NS_LOOKUP_PARK) >> 2] = 0;
 }

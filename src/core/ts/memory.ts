@@ -84,6 +84,8 @@ export class CoreMemory {
   readonly needCount = new Int32Array(NEED_MAX);
   needLen = 0;
   needObjects = 0;
+  /** Lookup chunks allocated since the core was made (lookup.ts; a work counter for tests). */
+  lookupChunksMade = 0;
   /** The number allocator of this core (alloc.ts ALLOC_*), fixed at creation. */
   readonly allocKind: number;
 
