@@ -220,8 +220,7 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   else tg.threadTail = prev;
   t.tprev = t.tnext = null;
   tg.nrThreads--;
-  const isLeader = t === tg;
-  if (isLeader) {
+  if (t === tg.leader) {
     unlinkChild(k, tg);
     unlinkNsMember(k, tg);
   }
@@ -231,10 +230,11 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   t.id = -1;
   k.nrTasks--;
   // __unhash_process: detach_pid of every role; free_pid once a pid has no user left.
-  if (isLeader) detach_pids(k, tg);
-  else {
-    free_pid(k, t.pid, tg.pidns);
-    if (tg.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);
+  if (t === tg.leader) detach_pids(k, tg);
+  else free_pid(k, t.pid, tg.pidns);
+  if (t !== tg.leader) {
+    const leader = tg.leader;
+    if (leader.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);
   }
   // An init's process is never reused: a dead namespace keeps naming its
   // child_reaper. A released leader's stale zombie-heap entries hold an
