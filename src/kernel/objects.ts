@@ -101,25 +101,29 @@ export class Task {
   exitStatus = 0;
   /** real_parent (a thread); null for the root init, whose parent is outside the model. */
   parent: Task | null = null;
+  // The three list links of a process are side by side: release_task
+  // unlinks it from all three, and a process's neighbours in the children
+  // list, its namespace's process list and its group are often the same
+  // processes (all in fork order), so the writes to them share cache lines.
   /** Place in parent's children list; `seq` increases along the list. */
   sprev: Task | null = null;
   snext: Task | null = null;
-  seq = 0;
-  nrChildren = 0;
-  /** The active pid namespace (numbers[level].ns of the leader's struct pid); the group's, on every thread. */
-  pidns: PidNs;
   /** Membership in pidns's process list (for kill(-1) and zap_pid_ns_processes). */
   nprev: Task | null = null;
   nnext: Task | null = null;
+  /** Membership in pgrp's member list (the struct pid's tasks[PIDTYPE_PGID]). */
+  pgprev: Task | null = null;
+  pgnext: Task | null = null;
   /**
    * signal->pids[PIDTYPE_PGID]: the roles of the struct pid that is the
    * process's group (null on other threads and after release_task). Its
    * session (signal->pids[PIDTYPE_SID]) is the group's: `pgrp.sess`.
    */
   pgrp: PidRoles | null = null;
-  /** Membership in pgrp's member list (the struct pid's tasks[PIDTYPE_PGID]). */
-  pgprev: Task | null = null;
-  pgnext: Task | null = null;
+  seq = 0;
+  nrChildren = 0;
+  /** The active pid namespace (numbers[level].ns of the leader's struct pid); the group's, on every thread. */
+  pidns: PidNs;
   /** The group and session roles of this process's own pid, while it has any (PidRoles.owner is then this Task). */
   roles: PidRoles | null = null;
 
