@@ -31,7 +31,7 @@ describe('examples', () => {
       'pidns#7 level 1: sees 1, 2',
       'exit web                           ok',
       'wait runtime (reaps web)           {"pid":3,"how":"exited","code":0}',
-      'nspid worker (gone)                ESRCH (the acting task has exited (zombie, exiting namespace init or reaped): it cannot make calls)',
+      'nspid worker (gone)                ESRCH (the acting task has exited (zombie, exiting namespace init or reaped): it cannot make calls (nspid(t) is a reaped task))',
       '',
     ]);
   });

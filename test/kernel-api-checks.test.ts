@@ -212,8 +212,8 @@ describe('handles of another kernel (issue 9.3)', () => {
     ok(B.exit(b, 0));
     ok(B.wait(B.init));
     expect(() => A.getpid(b)).toThrow(/belongs to another kernel/);
-    expect(B.getpid(b)).toEqual({ ok: false, errno: 'ESRCH', why: WHY.ACTOR_EXITED });
-    expect(B.setns(B.init, b, 'pid')).toEqual({ ok: false, errno: 'ESRCH', why: WHY.TARGET_REAPED });
+    expect(B.getpid(b)).toEqual({ ok: false, errno: 'ESRCH', why: `${WHY.ACTOR_EXITED} (getpid(t) is a reaped task)` });
+    expect(B.setns(B.init, b, 'pid')).toEqual({ ok: false, errno: 'ESRCH', why: `${WHY.TARGET_REAPED} (setns(target) is a reaped task)` });
   });
 
   it('a task made on a raw Kernel is foreign to every typed kernel', () => {
@@ -305,5 +305,31 @@ describe('plain data: JSON, util.inspect, formatEvent without a namer', () => {
       'pidns#6 (level 1) is empty: task 2 1 finishes its exit',
       'task 2 1 exited: a zombie until its parent reaps it',
     ]);
+  });
+});
+
+describe('stale handles: a reaped task of this kernel', () => {
+  it('gives ESRCH, as the kernel does, with a why that names the argument', () => {
+    const k = createKernelSync({ core: 'ts' });
+    const a = k.unwrap(k.fork(k.init));
+    const b = k.unwrap(k.fork(k.init));
+    k.unwrap(k.exit(a, 0));
+    k.unwrap(k.wait(k.init, 2));
+    const f = k.fork(a);
+    expect(f).toMatchObject({ ok: false, errno: 'ESRCH' });
+    expect(!f.ok && f.why).toMatch(/\(fork\(p\) is a reaped task\)$/);
+    const s = k.setns(b, a, 'pid');
+    expect(!s.ok && s.why).toMatch(/\(setns\(target\) is a reaped task\)$/);
+    // A later call with live tasks says nothing of the earlier stale one.
+    const w = k.kill(b, 99, 0);
+    expect(w).toMatchObject({ ok: false, errno: 'ESRCH' });
+    expect(!w.ok && w.why).not.toMatch(/reaped task/);
+    // With a listener, the numbers the task had are remembered and shown.
+    k.onEvent(() => {});
+    const c = k.unwrap(k.fork(k.init));
+    k.unwrap(k.exit(c, 0));
+    k.unwrap(k.wait(k.init));
+    const g = k.getpid(c);
+    expect(!g.ok && g.why).toMatch(/\(getpid\(t\) is a reaped task \(it was NSpid 4\)\)$/);
   });
 });

@@ -197,8 +197,14 @@ export class PidnsKernel implements TaskDescriber {
   }
 
   private err(r: number): Err {
-    return { ok: false, errno: errnoName(r), why: this.raw.why };
+    // ESRCH because an argument is a reaped task: say which one.
+    const why = this.stale !== null && errnoName(r) === 'ESRCH' ? `${this.raw.why} (${this.stale})` : this.raw.why;
+    this.stale = null;
+    return { ok: false, errno: errnoName(r), why };
   }
+
+  /** The call's task arguments that are reaped tasks of this kernel, named for the ESRCH's why (own). */
+  private stale: string | null = null;
 
   private task(r: Task | number): Result<Task> {
     return typeof r === 'number' ? this.err(r) : { ok: true, value: r };
@@ -215,16 +221,23 @@ export class PidnsKernel implements TaskDescriber {
   /**
    * A task argument: a Task of this kernel, else a TypeError naming it. A
    * reaped task of this kernel passes (the kernel answers ESRCH, as for
-   * /proc/<pid> of a reaped process); a task of another kernel never does:
-   * its struct pid lives in another core's memory, so using it here would
-   * corrupt both kernels.
+   * /proc/<pid> of a reaped process, and the why then names the argument);
+   * a task of another kernel never does: its struct pid lives in another
+   * core's memory, so using it here would corrupt both kernels. `first`:
+   * the call's first task argument (a new call: forget the last one's).
    */
-  private own(t: unknown, where: string): Task {
+  private own(t: unknown, where: string, first = true): Task {
+    if (first) this.stale = null;
     if (!isTask(t)) throw new TypeError(`${where}: expected a Task of this kernel, got ${show(t)}`);
     // A live task of this kernel is in its task table: one load and compare.
     if (t.id >= 0 && this.raw.tasks[t.id] === t) return t;
     const root = rootNsOf(t.pidns);
-    if (root === this.raw.rootNs) return t;
+    if (root === this.raw.rootNs) {
+      const was = this.events.released.get(t);
+      const note = `${where} is a reaped task${was !== undefined ? ` (it was NSpid ${was.join(' ')})` : ''}`;
+      this.stale = this.stale === null ? note : `${this.stale}; ${note}`;
+      return t;
+    }
     const d = describerOf(root);
     const name = d !== null ? `task { ${d.taskText(t)} }` : 'a task';
     throw new TypeError(`${where}: ${name} belongs to another kernel: a Task works only with the kernel that made it`);
@@ -310,7 +323,7 @@ export class PidnsKernel implements TaskDescriber {
   /** setns(open("/proc/<target>/ns/<type>"), CLONE_NEW<type>). `mnt` is outside the model (RangeError). */
   setns(t: Task, target: Task, type: Exclude<NsType, 'mnt'>): Result<void> {
     const a = this.own(t, 'setns(t)');
-    const b = this.own(target, 'setns(target)');
+    const b = this.own(target, 'setns(target)', false);
     const ty = nsType(type, 'setns(type)', true);
     return this.call(() => this.void(this.raw.setns(a, b, ty)));
   }
@@ -464,7 +477,7 @@ export class PidnsKernel implements TaskDescriber {
   /** Are /proc/<a>/ns/<type> and /proc/<b>/ns/<type> the same namespace? */
   samens(a: Task, b: Task, type: NsType): Result<boolean> {
     const x = this.own(a, 'samens(a)');
-    const y = this.own(b, 'samens(b)');
+    const y = this.own(b, 'samens(b)', false);
     const r = this.raw.samens(x, y, nsType(type, 'samens(type)', false));
     return r < 0 ? this.err(r) : { ok: true, value: r === 1 };
   }
