@@ -215,9 +215,18 @@ describe('the explorer, from its static build (Chromium)', () => {
     await page.click('#steps li[data-step="2"] .step-btn');
     await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '2');
     expect(await page.$$eval('#walk ol.walk li', (ls) => ls.map((l) => l.textContent))).toEqual([
-      'pidns#6 (level 1): search from the cursor 1 (never allocated: from 1) → took 1; cursor now 2',
-      'pidns#0 (level 0): search from the cursor 3 → took 3; cursor now 4',
+      'pidns#6 (level 1): search from the cursor 1 (never allocated: from 1) → took 1; cursor now 2; a namespace this step made: its first search, not read separately',
+      'pidns#0 (level 0): search from the cursor 3 → took 3; cursor now 4; read 1 bitmap words in 1 pages',
     ]);
+    expect(await page.$$eval('#walk .reads[data-reads]', (ls) => ls.map((l) => l.getAttribute('data-reads')))).toEqual(['1/1']);
+    // Step 5 (c = fork init, into b's namespace): what each level's search read sums to the step's counters.
+    await page.click('#steps li[data-step="5"] .step-btn');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '5');
+    expect(await page.$$eval('#walk .reads[data-reads]', (ls) => ls.map((l) => l.getAttribute('data-reads')))).toEqual(['1/1', '1/1']);
+    expect(await page.textContent('#work-table tbody tr:first-child [data-counter="words"]')).toBe('2');
+    expect(await page.textContent('#work-table tbody tr:first-child [data-counter="touched"]')).toBe('2');
+    await page.click('#steps li[data-step="2"] .step-btn');
+    await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '2');
     // struct pid of b, from the URL's task: level 1, two numbers, the pid_2 cache.
     const sp = await page.textContent('#struct-pid');
     expect(sp).toContain('"pid_2" cache');

@@ -20,6 +20,8 @@ import { decodeHash, encodeHash } from '../src/explorer/url.js';
 const SHARED = path.join(import.meta.dirname, 'scenarios/shared');
 const SEED = readFileSync(path.join(SHARED, '04-seed-story.pidns'), 'utf8');
 const TEARDOWN = readFileSync(path.join(SHARED, '18-ns-init-exit.pidns'), 'utf8');
+const WRAP = readFileSync(path.join(SHARED, '13-wrap-child-ns.pidns'), 'utf8');
+const SET_TID = readFileSync(path.join(SHARED, '16-clone3-set-tid.pidns'), 'utf8');
 
 /** Every view of every step equals what the core itself says. */
 async function checkAgainstCore(v: CoreVariant, source: string, nsIds: number[]): Promise<void> {
@@ -63,6 +65,42 @@ describe.each(coreVariants)('explorer state on $name', (v) => {
   });
   it('teardown (18-ns-init-exit): every step equals the core', async () => {
     await checkAgainstCore(v, TEARDOWN, [0, 6]);
+  });
+  it('alloc_pid per level: what each level read sums to the step\'s counters (seed, wraps, set_tid)', async () => {
+    for (const source of [SEED, WRAP, SET_TID]) {
+      const tl = await Timeline.create(source, () => v.make());
+      let levelsRead = 0;
+      let wraps = 0;
+      for (let at = 1; at <= tl.length; at++) {
+        const view = await viewAt(tl, at);
+        if (view.allocs.length !== 1 || view.step?.errno) continue;
+        const levels = view.allocs[0].levels;
+        // A namespace the step made had no state before it: no reading, and no sum to check.
+        if (levels.some((l) => l.newNs)) {
+          for (const l of levels) if (l.newNs) expect(l.reads).toBeNull();
+          continue;
+        }
+        let words = 0;
+        let touched = 0;
+        for (const l of levels) {
+          if (l.how === 'set_tid') {
+            expect(l.reads).toBeNull();
+            continue;
+          }
+          if (!l.reads) throw new Error(`${v.name} step ${at} level ${l.level}: no reads`);
+          expect(l.reads.found).toBe(l.took);
+          words += l.reads.words;
+          touched += l.reads.touched;
+          levelsRead++;
+          if (l.reads.wrapped) wraps++;
+        }
+        expect(words, `${v.name} step ${at} words`).toBe(view.step?.work.wordsScanned);
+        expect(touched, `${v.name} step ${at} touched`).toBe(view.step?.work.pagesTouched);
+        expect(view.counters).toEqual(readCounters((await tl.seek(at)).kernel.core));
+      }
+      expect(levelsRead, `${v.name}: levels read`).toBeGreaterThan(0);
+      if (source === WRAP) expect(wraps).toBeGreaterThan(0);
+    }
   });
 });
 
@@ -226,9 +264,16 @@ describe('explorer: alloc_pid of a step, deepest level first', () => {
     const seed = await Timeline.create(SEED, () => TS.make());
     const v2 = await viewAt(seed, 2);
     expect(v2.allocs).toEqual([{ task: 'b', levels: [
-      { level: 1, ns: 6, cursorBefore: 0, took: 1, cursorAfter: 2, how: 'search' },
-      { level: 0, ns: 0, cursorBefore: 3, took: 3, cursorAfter: 4, how: 'search' },
+      { level: 1, ns: 6, cursorBefore: 0, took: 1, cursorAfter: 2, how: 'search', reads: null, newNs: true },
+      { level: 0, ns: 0, cursorBefore: 3, took: 3, cursorAfter: 4, how: 'search', newNs: false,
+        reads: { words: 1, touched: 1, found: 3, wrapped: false } },
     ] }]);
+    // c = fork init into b's namespace (step 5): both levels searched state that existed before; pidmap reads one word of one page each.
+    const v3 = await viewAt(seed, 5);
+    expect(v3.allocs[0].levels.map((l) => [l.ns, l.took, l.reads])).toEqual([
+      [6, 2, { words: 1, touched: 1, found: 2, wrapped: false }],
+      [0, 4, { words: 1, touched: 1, found: 4, wrapped: false }],
+    ]);
     const setTid = await Timeline.create(EXAMPLES[3].source, () => TS.make());
     const m = await viewAt(setTid, 2);
     expect(m.step?.text).toBe('m = clone3 n 0 set_tid=100,50');

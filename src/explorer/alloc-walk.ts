@@ -8,7 +8,54 @@
  * that moved although no number was kept: alloc_pid took them and gave
  * them back on its error path.
  */
+import type { Kernel } from '../kernel/kernel.js';
+import { NS_CURSOR, RESERVED_PIDS, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../core/layout.js';
+import type { AllocatorProbe, PidCore } from '../core/types.js';
 import type { Snapshot } from './snapshot.js';
+
+/**
+ * What one level's cyclic search read: the core's own counters
+ * (STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED) around the same search alloc_pid
+ * runs there (alloc_cyclic: from the cursor to pid_max, then once more
+ * from the bottom when nothing was free above the cursor), run read-only on
+ * the state before the step. The counters are put back afterwards, so
+ * reading does not change what the core reports.
+ */
+export interface LevelReads {
+  words: number;
+  touched: number;
+  /** The number the search found (-1: full). */
+  found: number;
+  /** The search wrapped (nothing free from the cursor up). */
+  wrapped: boolean;
+}
+
+/** LevelReads of every namespace's next cyclic search, keyed by namespace id (serial). */
+export function searchReads(k: Kernel): Map<number, LevelReads> {
+  const core = k.core as PidCore & Partial<AllocatorProbe>;
+  const out = new Map<number, LevelReads>();
+  const search = core.alloc_search?.bind(core);
+  if (!search) return out; // a core without the probe: the walk shows no reads
+  for (const ns of k.namespaces()) {
+    const f = core.f64();
+    const at = core.statsPtr >> 3;
+    const w0 = f[at + STAT_WORDS_SCANNED];
+    const t0 = f[at + STAT_PAGES_TOUCHED];
+    // alloc_cyclic (core/ts/alloc.ts, assembly/pidmap.ts): the same bounds.
+    const cursor = core.u32()[(ns.handle + NS_CURSOR) >> 2];
+    const pidMax = core.pid_max(ns.handle);
+    const lo = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
+    const begin = cursor > lo ? cursor : lo;
+    let found = begin < pidMax ? search(ns.handle, begin, pidMax) : -1;
+    const wrapped = found < 0 && begin > lo;
+    if (wrapped) found = search(ns.handle, lo, pidMax);
+    const g = core.f64();
+    out.set(ns.serial, { words: g[at + STAT_WORDS_SCANNED] - w0, touched: g[at + STAT_PAGES_TOUCHED] - t0, found, wrapped });
+    g[at + STAT_WORDS_SCANNED] = w0;
+    g[at + STAT_PAGES_TOUCHED] = t0;
+  }
+  return out;
+}
 
 export interface AllocLevel {
   level: number;
@@ -18,6 +65,14 @@ export interface AllocLevel {
   took: number;
   cursorAfter: number;
   how: 'search' | 'set_tid';
+  /**
+   * What this level's search read (null for set_tid, which reads no search
+   * words, or when the step made several tasks: the later ones searched
+   * state this reading does not have).
+   */
+  reads: LevelReads | null;
+  /** The namespace was made by this step: there was no state to read before it. */
+  newNs: boolean;
 }
 
 export interface AllocWalk {
@@ -33,7 +88,7 @@ export interface UndoneCursor {
   to: number;
 }
 
-export function allocWalks(before: Snapshot, after: Snapshot, newTasks: readonly string[]): AllocWalk[] {
+export function allocWalks(before: Snapshot, after: Snapshot, newTasks: readonly string[], reads?: Map<number, LevelReads>): AllocWalk[] {
   const prevNs = new Map(before.namespaces.map((n) => [n.id, n]));
   return after.tasks.filter((t) => newTasks.includes(t.name)).map((t) => {
     const levels: AllocLevel[] = [];
@@ -41,13 +96,17 @@ export function allocWalks(before: Snapshot, after: Snapshot, newTasks: readonly
       const nr = t.numbers[i];
       if (nr === null) return;
       const cursorBefore = prevNs.get(ns.id)?.cursor ?? 0;
+      const how = ns.cursor === nr + 1 && cursorBefore !== ns.cursor ? 'search' : 'set_tid';
+      const r = how === 'search' && newTasks.length === 1 ? reads?.get(ns.id) : undefined;
       levels.push({
         level: ns.level,
         ns: ns.id,
         cursorBefore,
         took: nr,
         cursorAfter: ns.cursor,
-        how: ns.cursor === nr + 1 && cursorBefore !== ns.cursor ? 'search' : 'set_tid',
+        how,
+        reads: r && r.found === nr ? r : null,
+        newNs: !prevNs.has(ns.id),
       });
     });
     levels.sort((a, b) => b.level - a.level);

@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { ScenarioSession } from '../scenario/run.js';
 import { allocatorState, type AllocatorState } from './allocator-view.js';
 import { diffAllocator, diffSnapshots, type Changes } from './diff.js';
-import { allocWalks, undoneCursors, type AllocWalk, type UndoneCursor } from './alloc-walk.js';
+import { allocWalks, searchReads, undoneCursors, type AllocWalk, type LevelReads, type UndoneCursor } from './alloc-walk.js';
 import { snapshot, structPid, type Snapshot, type StructPidView } from './snapshot.js';
 import type { Step, Timeline, WorkCounters } from './timeline.js';
 
@@ -53,6 +53,8 @@ interface Reading {
   snap: Snapshot;
   alloc: AllocatorState | null;
   sp: StructPidView | null;
+  /** Every namespace's next cyclic search, read-only (what alloc_pid's levels will read). */
+  reads: Map<number, LevelReads>;
 }
 
 function read(k: Kernel, session: ScenarioSession, opts: ViewOptions): Reading {
@@ -61,6 +63,7 @@ function read(k: Kernel, session: ScenarioSession, opts: ViewOptions): Reading {
     snap: snapshot(k, session),
     alloc: h === null ? null : allocatorState(k.core, h),
     sp: opts.task ? structPid(k, session, opts.task) : null,
+    reads: searchReads(k),
   };
 }
 
@@ -111,7 +114,7 @@ function makeView(tl: Timeline, at: number, before: Reading | null, after: Readi
     allocator: after.alloc,
     changes,
     structPid: after.sp,
-    allocs: before ? allocWalks(before.snap, after.snap, changes.newTasks) : [],
+    allocs: before ? allocWalks(before.snap, after.snap, changes.newTasks, before.reads) : [],
     undone: before && step?.errno ? undoneCursors(before.snap, after.snap) : [],
     counters: step ? step.total : tl.start,
   };

@@ -4,8 +4,22 @@
  * how (cyclic search or set_tid); for a failed step the numbers taken and
  * given back (cursors that moved with nothing kept).
  */
+import type { AllocLevel } from '../alloc-walk.js';
 import type { ExplorerView } from '../view.js';
 import { h } from './dom.js';
+
+const UNIT: Record<string, [string, string]> = { pidmap: ['bitmap words', 'pages'], idr: ['node slots', 'nodes'], hbm: ['words', 'blocks'] };
+
+/** What the level's search read (the core's own counters around the same search on the state before the step). */
+function readsText(l: AllocLevel, kind?: string): HTMLElement | null {
+  const [w, p] = UNIT[kind ?? ''] ?? ['words', 'pages'];
+  if (l.reads) {
+    return h('span', { class: 'reads', 'data-reads': `${l.reads.words}/${l.reads.touched}` },
+      `; read ${l.reads.words} ${w} in ${l.reads.touched} ${p}${l.reads.wrapped ? ' (nothing free up to pid_max: wrapped to the bottom)' : ''}`);
+  }
+  if (l.newNs) return h('span', { class: 'reads' }, '; a namespace this step made: its first search, not read separately');
+  return null;
+}
 
 export function allocWalkView(view: ExplorerView): HTMLElement {
   const st = view.step;
@@ -19,7 +33,8 @@ export function allocWalkView(view: ExplorerView): HTMLElement {
         h('strong', {}, `pidns#${l.ns} (level ${l.level})`), ': ',
         l.how === 'search'
           ? `search from the cursor ${Math.max(l.cursorBefore, 1)}${l.cursorBefore === 0 ? ' (never allocated: from 1)' : ''} → took ${l.took}; cursor now ${l.cursorAfter}`
-          : `set_tid asks for ${l.took} → took ${l.took}; the cursor stays at ${l.cursorAfter}`))))),
+          : `set_tid asks for ${l.took} → took ${l.took}; the cursor stays at ${l.cursorAfter}`,
+        readsText(l, view.allocator?.kind)))))),
     view.undone.length
       ? h('div', { class: 'undo' },
         h('p', {}, `alloc_pid failed (${st?.errno ?? '?'}): the numbers it took were given back (its error path frees every level already taken); only the cursors show they were taken:`),
