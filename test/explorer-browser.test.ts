@@ -302,6 +302,43 @@ describe('the explorer, from its static build (Chromium)', () => {
     await page.close();
   });
 
+  it('draws the other namespace types as arrows too, chosen by keyboard, at 360 px (each arrow as the kernel model says)', async () => {
+    const source = 'a = fork init\nb = clone a NEWUTS|NEWNET\nc = clone b NEWPID|NEWIPC\nunshare a NEWNS|NEWCGROUP\n';
+    const release = backends.find((b) => b.name === 'release');
+    if (!release) throw new Error('the release WASM backend is not under test');
+    const tl = await Timeline.create(source, () => variant(release, 'pidmap').make());
+    expect(tl.error).toBeNull();
+    const live = await tl.seek(tl.length);
+    const types = ['mnt', 'uts', 'ipc', 'net', 'cgroup'] as const;
+    const want = (type: (typeof types)[number]): string[] => live.session.definedNames().flatMap((name) => {
+      const t = live.session.task(name) as Task | null | undefined;
+      return t && t.nsproxy ? [`${name} ${type} ${t.nsproxy[type]}`] : [];
+    }).sort();
+    const page = await browser.newPage({ viewport: { width: 360, height: 800 } });
+    await page.goto(site.url + encodeHash({ source, at: tl.length, core: 'wasm', allocator: 'pidmap', ns: 0, task: null }));
+    await waitReady(page);
+    const arrows = (): Promise<string[]> => page.$$eval('#nsproxy-svg [data-arrow]', (as) => as.map((a) => a.getAttribute('data-arrow') ?? '').sort());
+    expect(await page.getAttribute('#nsproxy-svg', 'data-type')).toBe('pid');
+    expect(await page.locator('#nstype-choice legend').textContent()).toBe('Arrows for the namespace type');
+    // Keyboard: focus the checked radio, arrow keys walk the types in order.
+    await page.locator('#nstype-choice input[value=pid]').focus();
+    for (const type of types) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((t) => document.getElementById('nsproxy-svg')?.dataset.type === t, type);
+      const got = await arrows();
+      expect(got, type).toEqual(want(type));
+      // The arrows differ between tasks for every type this scenario unshared.
+      expect(new Set(got.map((a) => a.split(' ')[2])).size, type).toBeGreaterThan(1);
+      expect(await page.getAttribute('#nsproxy-svg', 'aria-label')).toContain(`→ ${type}#`);
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(type);
+    }
+    // Fits 360 px: the page does not scroll sideways, the chooser wraps.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const box = await page.locator('#nstype-choice').boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(360);
+    await page.close();
+  });
+
   it('measures a step back and forth in a 10,000-statement scenario (the page\'s own timing, logged)', async () => {
     const lines: string[] = ['a = clone init NEWPID'];
     for (let i = 0; lines.length < 10_000; i++) lines.push(`p${i} = fork a`, `exit p${i} 0`, `wait a`);

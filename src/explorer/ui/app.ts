@@ -16,7 +16,7 @@ import { allocatorPanel, type BitWindow } from './allocator-panel.js';
 import { allocWalkView } from './alloc-walk-view.js';
 import { byId, fill, h } from './dom.js';
 import { glossaryPanel } from './glossary-panel.js';
-import { nsproxyArrows, nsproxyTable } from './nsproxy-view.js';
+import { nsproxyArrows, nsproxyTable, nsTypeChooser, type NsType } from './nsproxy-view.js';
 import { nsLabel, pidTable, structPidPanel } from './pid-table.js';
 import { Gutter, StepsList } from './steps-view.js';
 
@@ -43,6 +43,8 @@ interface Choices {
   ns: number;
   task: string | null;
   win: BitWindow;
+  /** The namespace type the nsproxy arrows show. */
+  nsType: NsType;
 }
 
 const PLAY_MS = 900;
@@ -57,6 +59,7 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     ns: fromUrl.ns ?? 0,
     task: fromUrl.task,
     win: { size: 256, start: 0 },
+    nsType: 'pid',
   };
   let tl: Timeline | null = null;
   let playing: ReturnType<typeof setInterval> | null = null;
@@ -106,7 +109,9 @@ export async function startExplorer(opts: ExplorerOptions): Promise<void> {
     keepInView(byId('left'), byId('steps-box').querySelector<HTMLElement>('[aria-current]'));
     gut?.setLine(view.step ? view.step.line : null);
     fill(byId('pid-view'), pidTable(view, ch.task, (name) => { ch.task = ch.task === name ? null : name; void show(); }), structPidPanel(view.structPid, ch.task));
-    fill(byId('nsproxy-view'), nsproxyArrows(view), nsproxyTable(view));
+    // Choosing a type redraws only the arrows: the focus stays on the radio button.
+    fill(byId('nsproxy-view'), nsTypeChooser(ch.nsType, (t) => { ch.nsType = t; byId('nsproxy-svg').replaceWith(nsproxyArrows(view, t)); }),
+      nsproxyArrows(view, ch.nsType), nsproxyTable(view));
     fill(byId('walk-view'), allocWalkView(view));
     const ids = view.snapshot.namespaces.map((n) => n.id);
     fill(nsSel, view.snapshot.namespaces.map((n) => h('option', { value: n.id, selected: n.id === ch.ns }, nsLabel(n.id, n.level))),

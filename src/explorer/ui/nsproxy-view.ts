@@ -2,7 +2,8 @@
  * View 3: nsproxy per task. Each thread points to its active pid namespace
  * (task_active_pid_ns: fixed for life) and, through its nsproxy, to
  * pid_ns_for_children (where its next children go) and its other
- * namespaces. Drawn as arrows (SVG) and as a table for screen readers.
+ * namespaces. Drawn as arrows (SVG; a chooser picks pid or one of the other
+ * nsproxy types: mnt, uts, ipc, net, cgroup) and as a table for screen readers.
  * A thread whose two pid arrows differ cannot make threads: copy_process
  * refuses CLONE_THREAD (why.ts CLONE_THREAD_PIDNS).
  */
@@ -11,7 +12,77 @@ import { h, s } from './dom.js';
 
 const ROW = 30;
 
-export function nsproxyArrows(view: ExplorerView): SVGElement {
+/** The namespace types drawn: pid (the two pid arrows) or one of the others of the nsproxy. */
+export const NS_TYPES = ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup'] as const;
+export type NsType = (typeof NS_TYPES)[number];
+
+/**
+ * Which namespace type the arrows show: radio buttons (one tab stop, arrow
+ * keys move between them, each announced with its meaning).
+ */
+export function nsTypeChooser(type: NsType, onChange: (t: NsType) => void): HTMLElement {
+  const help: Record<NsType, string> = {
+    pid: 'active pid namespace and pid_ns_for_children',
+    mnt: 'mount namespace (nsproxy->mnt_ns)', uts: 'UTS namespace (nsproxy->uts_ns)', ipc: 'IPC namespace (nsproxy->ipc_ns)',
+    net: 'network namespace (nsproxy->net_ns)', cgroup: 'cgroup namespace (nsproxy->cgroup_ns)',
+  };
+  return h('fieldset', { id: 'nstype-choice', class: 'nstype' },
+    h('legend', {}, 'Arrows for the namespace type'),
+    NS_TYPES.map((t) => h('label', { title: help[t] },
+      h('input', { type: 'radio', name: 'nstype', value: t, checked: t === type,
+        onchange: () => onChange(t) }), ` ${t}`)));
+}
+
+export function nsproxyArrows(view: ExplorerView, type: NsType = 'pid'): SVGElement {
+  return type === 'pid' ? pidArrows(view) : otherArrows(view, type);
+}
+
+function defs(): SVGElement {
+  return s('defs', {},
+    s('marker', { id: 'head', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head' })),
+    s('marker', { id: 'head-bad', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head-bad' })));
+}
+
+function taskBoxes(view: ExplorerView, changed: Set<string>): SVGElement[] {
+  return view.snapshot.tasks.map((t, i) => s('g', { class: `box task st-${t.state}${changed.has(t.name) ? ' changed' : ''}` },
+    s('rect', { x: 2, y: 2 + i * ROW, width: 120, height: 22, rx: 4 }),
+    s('text', { x: 8, y: 17 + i * ROW }, `${t.name}${t.isThread ? ' (thread)' : ''}`)));
+}
+
+/**
+ * One other namespace type (mnt, uts, ipc, net, cgroup): each task's
+ * nsproxy points to one namespace of that type. Only the namespaces some
+ * live task's nsproxy holds are drawn (an exited task has no nsproxy).
+ */
+function otherArrows(view: ExplorerView, type: Exclude<NsType, 'pid'>): SVGElement {
+  const { tasks } = view.snapshot;
+  const changed = new Set(view.changes.nsproxy);
+  const ids = [...new Set(tasks.flatMap((t) => (t.nsproxy ? [t.nsproxy[type]] : [])))].sort((a, b) => a - b);
+  const rows = Math.max(tasks.length, ids.length, 1);
+  const height = rows * ROW + 10;
+  const gap = ids.length > 1 ? ((rows - 1) * ROW) / (ids.length - 1) : 0;
+  const y0 = new Map(ids.map((id, i) => [id, 14 + i * gap]));
+  const arrows: SVGElement[] = [];
+  tasks.forEach((t, i) => {
+    const y = 14 + i * ROW;
+    const to = t.nsproxy ? y0.get(t.nsproxy[type]) : undefined;
+    if (to === undefined || !t.nsproxy) return;
+    arrows.push(s('path', {
+      d: `M124 ${y} C 190 ${y}, 190 ${to}, 254 ${to}`, class: `arrow ${type}${changed.has(t.name) ? ' changed' : ''}`,
+      'marker-end': 'url(#head)', 'data-arrow': `${t.name} ${type} ${t.nsproxy[type]}`,
+    }));
+  });
+  return s('svg', { id: 'nsproxy-svg', 'data-type': type, viewBox: `0 0 400 ${height}`, role: 'img',
+    'aria-label': `arrows from each task to its ${type} namespace (through its nsproxy): ` +
+      tasks.map((t) => `${t.name} → ${t.nsproxy ? `${type}#${t.nsproxy[type]}` : 'none (exited)'}`).join(', ') },
+  defs(), taskBoxes(view, changed),
+  ids.map((id) => s('g', { class: 'box ns other' },
+    s('rect', { x: 256, y: (y0.get(id) ?? 0) - 12, width: 140, height: 22, rx: 4 }),
+    s('text', { x: 262, y: (y0.get(id) ?? 0) + 3 }, `${type}#${id}`))),
+  arrows);
+}
+
+function pidArrows(view: ExplorerView): SVGElement {
   const { tasks, namespaces } = view.snapshot;
   const changed = new Set(view.changes.nsproxy);
   // Tasks one a row on the left; namespaces spread over the same height on the right.
@@ -36,13 +107,8 @@ export function nsproxyArrows(view: ExplorerView): SVGElement {
       }));
     }
   });
-  return s('svg', { id: 'nsproxy-svg', viewBox: `0 0 400 ${height}`, role: 'img', 'aria-label': 'arrows from each task to its active pid namespace (solid) and its pid_ns_for_children (dashed); the table below says the same' },
-    s('defs', {},
-      s('marker', { id: 'head', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head' })),
-      s('marker', { id: 'head-bad', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head-bad' }))),
-    tasks.map((t, i) => s('g', { class: `box task st-${t.state}${changed.has(t.name) ? ' changed' : ''}` },
-      s('rect', { x: 2, y: 2 + i * ROW, width: 120, height: 22, rx: 4 }),
-      s('text', { x: 8, y: 17 + i * ROW }, `${t.name}${t.isThread ? ' (thread)' : ''}`))),
+  return s('svg', { id: 'nsproxy-svg', 'data-type': 'pid', viewBox: `0 0 400 ${height}`, role: 'img', 'aria-label': 'arrows from each task to its active pid namespace (solid) and its pid_ns_for_children (dashed); the table below says the same' },
+    defs(), taskBoxes(view, changed),
     namespaces.map((ns) => s('g', { class: `box ns${ns.alive ? '' : ' dead-ns'}` },
       s('rect', { x: 256, y: (nsY.get(ns.id) ?? 0) - 12, width: 140, height: 22, rx: 4 }),
       s('text', { x: 262, y: (nsY.get(ns.id) ?? 0) + 3 }, `pidns#${ns.id} · level ${ns.level}`))),
