@@ -21,7 +21,8 @@ import { backends, variant } from './helpers/cores.js';
 import { serveStatic } from './helpers/static-server.js';
 import { Timeline } from '../src/explorer/timeline.js';
 import { encodeHash } from '../src/explorer/url.js';
-import { TASK_DEAD, type Task } from '../src/kernel/objects.js';
+import { TASK_DEAD, TASK_RUNNING, type Task } from '../src/kernel/objects.js';
+import { getpgid } from '../src/kernel/pgrp.js';
 import type { AllocatorName, AllocatorProbe, PidCore } from '../src/core/types.js';
 import { STAT_ALLOCS, STAT_FREES, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/core/layout.js';
 
@@ -29,6 +30,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
 const SEED = readFileSync(path.join(ROOT, 'test/scenarios/shared/04-seed-story.pidns'), 'utf8');
 const TEARDOWN = readFileSync(path.join(ROOT, 'test/scenarios/shared/18-ns-init-exit.pidns'), 'utf8');
+const GROUPS = readFileSync(path.join(ROOT, 'test/scenarios/shared/44-container-init-nested.pidns'), 'utf8');
 
 interface Expected {
   table: Record<string, string[]>;
@@ -38,6 +40,8 @@ interface Expected {
   changedCells: string[];
   /** The core's work counters in total: alloc_pid, free_pid, words scanned, touched, made. */
   counters: number[];
+  /** Per running task: "pgid/sid" as getpgid(0) / getsid(0) made by the task return them (pgrp.ts). */
+  groups: Record<string, string>;
 }
 
 /** What the page must show after each step, from the WASM core in Node (its own calls, not the explorer's readers). */
@@ -56,6 +60,7 @@ async function expectedSteps(source: string, nsId: number, allocator: AllocatorN
     const nss = k.namespaces();
     const table: Record<string, string[]> = {};
     const arrows: string[] = [];
+    const groups: Record<string, string> = {};
     const changedCells: string[] = [];
     for (const name of live.session.definedNames()) {
       const t = live.session.task(name) as Task | null | undefined;
@@ -65,6 +70,7 @@ async function expectedSteps(source: string, nsId: number, allocator: AllocatorN
         return nr === 0 ? '' : String(nr);
       });
       arrows.push(`${name} active ${t.tg.pidns.serial}`);
+      if (t.state === TASK_RUNNING) groups[name] = `${getpgid(k, t, 0, false)}/${getpgid(k, t, 0, true)}`;
       if (t.nsproxy) arrows.push(`${name} children ${t.nsproxy.pidForChildren.serial}`);
       if (at > 0) {
         nss.forEach((ns, i) => {
@@ -80,7 +86,7 @@ async function expectedSteps(source: string, nsId: number, allocator: AllocatorN
     const f = core.f64();
     const st = core.statsPtr >> 3;
     const counters = [STAT_ALLOCS, STAT_FREES, STAT_WORDS_SCANNED, STAT_PAGES_TOUCHED, STAT_PAGES_ALLOCATED].map((i) => f[st + i]);
-    out.push({ table, bits: bits.replace(/0+$/, ''), cursor: ns ? core.ns_last_pid(ns.handle) + 1 : null, arrows: arrows.sort(), changedCells: changedCells.sort(), counters });
+    out.push({ table, bits: bits.replace(/0+$/, ''), cursor: ns ? core.ns_last_pid(ns.handle) + 1 : null, arrows: arrows.sort(), changedCells: changedCells.sort(), counters, groups });
     prev = table;
     prevNs = nss.map((n) => n.serial);
   }
@@ -96,10 +102,15 @@ async function shown(page: Page): Promise<Expected & { at: number }> {
     const table: Record<string, string[]> = {};
     for (const tr of document.querySelectorAll('#pid-table tbody tr')) {
       const name = (tr as HTMLElement).dataset.task ?? '?';
-      table[name] = [...tr.querySelectorAll('td')].map((td) => (td.firstChild?.nodeType === 3 ? td.firstChild.textContent ?? '' : ''));
+      table[name] = [...tr.querySelectorAll('td[data-ns]')].map((td) => (td.firstChild?.nodeType === 3 ? td.firstChild.textContent ?? '' : ''));
     }
     const changedCells = [...document.querySelectorAll('#pid-table td.changed')].map((td) => `${(td.parentElement as HTMLElement).dataset.task}:${(td as HTMLElement).dataset.ns}`);
     const canvas = document.getElementById('bitmap') as HTMLCanvasElement | null;
+    const groups: Record<string, string> = {};
+    for (const tr of document.querySelectorAll('#pid-table tbody tr.st-running')) {
+      const td = tr.querySelector('td.pgsid') as HTMLElement | null;
+      groups[(tr as HTMLElement).dataset.task ?? '?'] = td ? `${td.dataset.pgid}/${td.dataset.sid}` : 'none';
+    }
     const cursor = document.getElementById('alloc-cursor')?.textContent ?? null;
     const total = document.querySelectorAll('#work-table tbody tr')[1];
     const counters = total ? ['allocs', 'frees', 'words', 'touched', 'made'].map((c) => Number(total.querySelector(`[data-counter=${c}]`)?.textContent)) : [];
@@ -111,6 +122,7 @@ async function shown(page: Page): Promise<Expected & { at: number }> {
       arrows: [...document.querySelectorAll('#nsproxy-svg [data-arrow]')].map((a) => a.getAttribute('data-arrow') ?? '').sort(),
       changedCells: changedCells.sort(),
       counters,
+      groups,
     };
   });
 }
@@ -155,6 +167,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     { name: 'the seed story', source: SEED, nsId: 0, allocator: 'idr' },
     { name: 'a teardown (18-ns-init-exit)', source: TEARDOWN, nsId: 6, allocator: 'hbm' },
     { name: 'a teardown (18-ns-init-exit)', source: TEARDOWN, nsId: 0, allocator: 'pidmap' },
+    { name: 'sessions in nested namespaces (44-container-init-nested)', source: GROUPS, nsId: 0, allocator: 'pidmap' },
   ];
   it.each(cases)('steps through $name (pidns#$nsId, $allocator): table, bits, cursor, arrows and highlights equal the core at every step', async ({ source, nsId, allocator }) => {
     const want = await expectedSteps(source, nsId, allocator);
@@ -176,6 +189,7 @@ describe('the explorer, from its static build (Chromium)', () => {
       expect(got.table, `step ${at}`).toEqual(w.table);
       expect(got.arrows, `step ${at}`).toEqual(w.arrows);
       expect(got.changedCells, `step ${at}`).toEqual(w.changedCells);
+      expect(got.groups, `step ${at}`).toEqual(w.groups);
       if (w.cursor === null) {
         expect(await page.locator('#alloc-none').count()).toBe(1);
       } else {
@@ -233,7 +247,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     expect(sp).toContain('numbers[1]nr 1ns = pidns#6');
     // Tables for screen readers: a caption and header cells with a scope.
     expect(await page.locator('#pid-table caption').count()).toBe(1);
-    expect(await page.locator('#pid-table th[scope=col]').count()).toBe(3);
+    expect(await page.locator('#pid-table th[scope=col]').count()).toBe(4);
     expect(await page.locator('#pid-table th[scope=row]').count()).toBe(3);
     // Another namespace's allocator, chosen in the page; the window moves and zooms.
     await page.selectOption('#ns-choice', '6');

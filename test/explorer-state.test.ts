@@ -13,6 +13,8 @@ import { Timeline, readCounters } from '../src/explorer/timeline.js';
 import { BACK_WINDOW, viewAt, type ExplorerView } from '../src/explorer/view.js';
 import { busyReader, rangeNumbers } from '../src/explorer/allocator-view.js';
 import { WHY } from '../src/kernel/why.js';
+import { TASK_RUNNING } from '../src/kernel/objects.js';
+import { getpgid } from '../src/kernel/pgrp.js';
 import type { AllocatorProbe, PidCore } from '../src/core/types.js';
 import { EXAMPLES } from '../src/explorer/examples.js';
 import { decodeHash, encodeHash } from '../src/explorer/url.js';
@@ -20,6 +22,7 @@ import { decodeHash, encodeHash } from '../src/explorer/url.js';
 const SHARED = path.join(import.meta.dirname, 'scenarios/shared');
 const SEED = readFileSync(path.join(SHARED, '04-seed-story.pidns'), 'utf8');
 const TEARDOWN = readFileSync(path.join(SHARED, '18-ns-init-exit.pidns'), 'utf8');
+const SESSIONS = readFileSync(path.join(SHARED, '44-container-init-nested.pidns'), 'utf8');
 const WRAP = readFileSync(path.join(SHARED, '13-wrap-child-ns.pidns'), 'utf8');
 const SET_TID = readFileSync(path.join(SHARED, '16-clone3-set-tid.pidns'), 'utf8');
 
@@ -38,6 +41,10 @@ async function checkAgainstCore(v: CoreVariant, source: string, nsIds: number[])
       for (const row of view.snapshot.tasks) {
         const t = live.session.task(row.name);
         if (!t) throw new Error(`no task ${row.name}`);
+        if (t.state === TASK_RUNNING) {
+          expect(row.pgid, `${v.name} step ${at} ${row.name} pgid`).toBe(getpgid(k, t, 0, false));
+          expect(row.sid, `${v.name} step ${at} ${row.name} sid`).toBe(getpgid(k, t, 0, true));
+        }
         nss.forEach((n, i) => {
           const nr = core.pid_nr_ns(t.pid, n.handle);
           expect(row.numbers[i], `${v.name} step ${at} ${row.name} in pidns#${n.serial}`).toBe(nr === 0 ? null : nr);
@@ -65,6 +72,9 @@ describe.each(coreVariants)('explorer state on $name', (v) => {
   });
   it('teardown (18-ns-init-exit): every step equals the core', async () => {
     await checkAgainstCore(v, TEARDOWN, [0, 6]);
+  });
+  it('sessions in nested namespaces (44-container-init-nested): every step equals the core, pgid/sid included', async () => {
+    await checkAgainstCore(v, SESSIONS, [0]);
   });
   it('alloc_pid per level: what each level read sums to the step\'s counters (seed, wraps, set_tid)', async () => {
     for (const source of [SEED, WRAP, SET_TID]) {

@@ -7,7 +7,7 @@
  */
 import { PID_COUNT, PID_HEADER, PID_LEVEL, PID_TASK, UPID_NR, UPID_NS, UPID_SIZE, NS_CURSOR } from '../core/layout.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { TASK_DEAD, TASK_EXITING, TASK_RUNNING, TASK_ZAPWAIT, TASK_ZOMBIE, type PidNs, type Task } from '../kernel/objects.js';
+import { SIGNAL_LEADER, TASK_DEAD, TASK_EXITING, TASK_RUNNING, TASK_ZAPWAIT, TASK_ZOMBIE, type PidNs, type Task } from '../kernel/objects.js';
 import type { ScenarioSession } from '../scenario/run.js';
 
 export type TaskStateName = 'running' | 'exiting' | 'zap-wait' | 'zombie';
@@ -69,6 +69,15 @@ export interface TaskRow {
   nsproxy: NsproxyInfo | null;
   /** pid_ns_for_children differs from the active namespace: CLONE_THREAD (and CLONE_NEWPID) fail. */
   straddles: boolean;
+  /**
+   * Its process group and session ids as its own (active) namespace sees
+   * them (getpgid(0) / getsid(0); api.ts taskView): 0 where the id has no
+   * number there (a namespace init still in its creator's session).
+   */
+  pgid: number;
+  sid: number;
+  /** Its process leads its session (setsid made it; SIGNAL_LEADER). */
+  sessionLeader: boolean;
   /** Namespaces whose init this process is. */
   initOf: number[];
   /** Namespaces whose child_reaper this thread is. */
@@ -150,6 +159,10 @@ export function snapshot(k: Kernel, session: ScenarioSession): Snapshot {
         shared: nsp.count,
       },
       straddles: nsp !== null && nsp.pidForChildren !== t.tg.pidns,
+      // The group's and session's struct pids (pgrp.ts PidRoles), numbered in the task's own namespace.
+      pgid: t.tg.pgrp ? k.pid_nr_ns(t.tg.pgrp.pid, t.tg.pidns) : 0,
+      sid: t.tg.pgrp?.sess ? k.pid_nr_ns(t.tg.pgrp.sess.pid, t.tg.pidns) : 0,
+      sessionLeader: (t.tg.flags & SIGNAL_LEADER) !== 0,
       initOf: nss.filter((ns) => ns.childReaper !== null && ns.childReaper.tg === t).map((ns) => ns.serial),
       reaperOf: nss.filter((ns) => ns.childReaper === t).map((ns) => ns.serial),
     };

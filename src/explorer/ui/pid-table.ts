@@ -32,6 +32,7 @@ export function pidTable(view: ExplorerView, chosen: string | null, onTask: (nam
       class: [ch.newNamespaces.includes(ns.id) ? 'changed' : '', ns.alive ? '' : 'dead-ns'].join(' ').trim() || null,
       'data-ns': ns.id,
     }, `pidns#${ns.id}`, h('br'), h('small', {}, `level ${ns.level}${ns.alive ? '' : ', dead'}`))),
+    h('th', { scope: 'col', title: 'process group id and session id, as the task\'s own namespace sees them (getpgid(0), getsid(0))' }, 'pgid', h('br'), h('small', {}, 'sid')),
   );
   const rows = tasks.map((t) => {
     const cls = [`st-${t.state}`, ch.newTasks.includes(t.name) || ch.stateChanged.includes(t.name) ? 'changed-row' : '', t.name === chosen ? 'chosen' : '']
@@ -52,10 +53,13 @@ export function pidTable(view: ExplorerView, chosen: string | null, onTask: (nam
           init ? h('span', { class: 'mark', title: `init of pidns#${ns.id}` }, ' ★', h('span', { class: 'sr' }, ' init')) : null,
           reaper ? h('span', { class: 'mark', title: `child reaper of pidns#${ns.id}` }, ' ⚑', h('span', { class: 'sr' }, ' child reaper')) : null);
       }),
+      h('td', { class: 'pgsid', 'data-col': 'pgsid', 'data-pgid': t.pgid, 'data-sid': t.sid },
+        `${t.pgid || '–'} / ${t.sid || '–'}`,
+        t.sessionLeader ? h('span', { class: 'mark', title: 'session leader (setsid)' }, ' §', h('span', { class: 'sr' }, ' session leader')) : null),
     );
   });
   return h('div', {},
-    h('p', { class: 'dim small' }, 'Each task\'s number (struct pid numbers[i].nr) in every namespace it is visible in; blank where it is invisible. ★ the namespace\'s init, ⚑ its child reaper; zombies in italics. Select a task to see its struct pid.'),
+    h('p', { class: 'dim small' }, 'Each task\'s number (struct pid numbers[i].nr) in every namespace it is visible in; blank where it is invisible. ★ the namespace\'s init, ⚑ its child reaper; zombies in italics. The last column: process group and session id as the task\'s own namespace sees them (– where they have no number there), § a session leader. Select a task to see its struct pid.'),
     h('div', { class: 'scroll' }, h('table', { id: 'pid-table', class: 'grid' },
       h('caption', {}, 'numbers[i].nr per task and namespace'),
       h('thead', {}, head),
