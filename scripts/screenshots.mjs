@@ -23,6 +23,7 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 const scenario = (f) => readFileSync(path.join(ROOT, 'test/scenarios/shared', f), 'utf8');
 const SEED = scenario('04-seed-story.pidns');
 const TEARDOWN = scenario('18-ns-init-exit.pidns');
+const TYPES_STORY = 'a = fork init\nb = clone a NEWUTS|NEWNET\nc = clone b NEWPID|NEWIPC\nunshare a NEWNS|NEWCGROUP\n';
 
 /** The explorer's URL hash (src/explorer/url.ts encodeHash, repeated here: this script runs without a TS loader). */
 function hash({ source, at, core = 'wasm', allocator = 'pidmap', ns = 0, task = null }) {
@@ -68,11 +69,14 @@ const shots = [
   { file: 'explorer-idr.png', width: 1100, height: 900, state: { source: TEARDOWN, at: 5, ns: 0, allocator: 'idr' }, el: 'section:has(#alloc-view)' },
   { file: 'explorer-hbm.png', width: 1100, height: 900, state: { source: TEARDOWN, at: 5, ns: 6, allocator: 'hbm' }, el: 'section:has(#alloc-view)' },
   { file: 'explorer-statements.png', width: 1100, height: 1200, state: { source: TEARDOWN, at: 6 }, el: '#left' },
+  { file: 'explorer-walk.png', width: 1100, height: 900, state: { source: SEED, at: 5 }, el: 'section:has(#walk-view)' },
+  { file: 'explorer-nsproxy-net.png', width: 1100, height: 900, state: { source: TYPES_STORY, at: 4 }, el: 'section:has(#nsproxy-view)', click: '#nstype-choice input[value=net]' },
   { file: 'explorer-360px.png', width: 360, height: 740, state: { source: SEED, at: 4 }, full: false },
 ];
 for (const s of shots) {
   const page = await open(s.width, s.height, s.state);
   const file = path.join(OUT, s.file);
+  if (s.click) await page.click(s.click);
   if (s.el) await page.locator(s.el).screenshot({ path: file });
   else await page.screenshot({ path: file, fullPage: false });
   console.log(`wrote ${path.relative(ROOT, file)}`);

@@ -230,7 +230,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'ready' && (document.getElementById('step') as HTMLInputElement).value === '2');
     expect(await page.$$eval('#walk ol.walk li', (ls) => ls.map((l) => l.textContent))).toEqual([
       'pidns#6 (level 1): search from the cursor 1 (never allocated: from 1) → took 1; cursor now 2; a namespace this step made: its first search, not read separately',
-      'pidns#0 (level 0): search from the cursor 3 → took 3; cursor now 4; read 1 bitmap words in 1 pages',
+      'pidns#0 (level 0): search from the cursor 3 → took 3; cursor now 4; read 1 bitmap word in 1 page',
     ]);
     expect(await page.$$eval('#walk .reads[data-reads]', (ls) => ls.map((l) => l.getAttribute('data-reads')))).toEqual(['1/1']);
     // Step 5 (c = fork init, into b's namespace): what each level's search read sums to the step's counters.

@@ -8,14 +8,15 @@ import type { AllocLevel } from '../alloc-walk.js';
 import type { ExplorerView } from '../view.js';
 import { h } from './dom.js';
 
-const UNIT: Record<string, [string, string]> = { pidmap: ['bitmap words', 'pages'], idr: ['node slots', 'nodes'], hbm: ['words', 'blocks'] };
+const UNIT: Record<string, [string, string]> = { pidmap: ['bitmap word', 'page'], idr: ['word', 'node'], hbm: ['word', 'block'] };
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** What the level's search read (the core's own counters around the same search on the state before the step). */
 function readsText(l: AllocLevel, kind?: string): HTMLElement | null {
-  const [w, p] = UNIT[kind ?? ''] ?? ['words', 'pages'];
+  const [w, p] = UNIT[kind ?? ''] ?? ['word', 'page'];
   if (l.reads) {
     return h('span', { class: 'reads', 'data-reads': `${l.reads.words}/${l.reads.touched}` },
-      `; read ${l.reads.words} ${w} in ${l.reads.touched} ${p}${l.reads.wrapped ? ' (nothing free up to pid_max: wrapped to the bottom)' : ''}`);
+      `; read ${plural(l.reads.words, w)} in ${plural(l.reads.touched, p)}${l.reads.wrapped ? ' (nothing free up to pid_max: wrapped to the bottom)' : ''}`);
   }
   if (l.newNs) return h('span', { class: 'reads' }, '; a namespace this step made: its first search, not read separately');
   return null;
