@@ -40,6 +40,7 @@ export function nsproxyArrows(view: ExplorerView, type: NsType = 'pid'): SVGElem
 function defs(): SVGElement {
   return s('defs', {},
     s('marker', { id: 'head', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head' })),
+    s('marker', { id: 'head-other', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head-other' })),
     s('marker', { id: 'head-bad', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', class: 'head-bad' })));
 }
 
@@ -69,7 +70,7 @@ function otherArrows(view: ExplorerView, type: Exclude<NsType, 'pid'>): SVGEleme
     if (to === undefined || !t.nsproxy) return;
     arrows.push(s('path', {
       d: `M124 ${y} C 190 ${y}, 190 ${to}, 254 ${to}`, class: `arrow ${type}${changed.has(t.name) ? ' changed' : ''}`,
-      'marker-end': 'url(#head)', 'data-arrow': `${t.name} ${type} ${t.nsproxy[type]}`,
+      'marker-end': 'url(#head-other)', 'data-arrow': `${t.name} ${type} ${t.nsproxy[type]}`,
     }));
   });
   return s('svg', { id: 'nsproxy-svg', 'data-type': type, viewBox: `0 0 400 ${height}`, role: 'img',
