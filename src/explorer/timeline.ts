@@ -16,7 +16,8 @@
  * ignored by a namespace init).
  */
 import type { ErrnoName } from '../core/errno.js';
-import { STAT_ALLOCS, STAT_FREES, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED, PID_TASK } from '../core/layout.js';
+import { countersSince, readCounters, type AllocatorCounters } from '../core/counters.js';
+import { PID_TASK } from '../core/layout.js';
 import type { PidCore } from '../core/types.js';
 import { Kernel, type KernelEvent } from '../kernel/kernel.js';
 import { formatEvent } from '../kernel/trace.js';
@@ -24,14 +25,8 @@ import { SIGNAL_UNKILLABLE, type Task } from '../kernel/objects.js';
 import { parseLine } from '../scenario/parse.js';
 import { ScenarioSession } from '../scenario/run.js';
 
-/** The allocator's work counters (layout.ts STAT_*), cumulative or per step. */
-export interface WorkCounters {
-  allocs: number;
-  frees: number;
-  wordsScanned: number;
-  pagesTouched: number;
-  pagesAllocated: number;
-}
+/** The allocator's work counters (src/core/counters.ts, read by name), cumulative or per step. */
+export type WorkCounters = AllocatorCounters;
 
 /** One kernel event of a step, in words (formatEvent). */
 export interface TraceEntry {
@@ -68,27 +63,6 @@ export interface Live {
 
 export type CoreMaker = () => PidCore | Promise<PidCore>;
 
-export function readCounters(core: PidCore): WorkCounters {
-  const f = core.f64();
-  const s = core.statsPtr >> 3;
-  return {
-    allocs: f[s + STAT_ALLOCS],
-    frees: f[s + STAT_FREES],
-    wordsScanned: f[s + STAT_WORDS_SCANNED],
-    pagesTouched: f[s + STAT_PAGES_TOUCHED],
-    pagesAllocated: f[s + STAT_PAGES_ALLOCATED],
-  };
-}
-
-function minus(a: WorkCounters, b: WorkCounters): WorkCounters {
-  return {
-    allocs: a.allocs - b.allocs,
-    frees: a.frees - b.frees,
-    wordsScanned: a.wordsScanned - b.wordsScanned,
-    pagesTouched: a.pagesTouched - b.pagesTouched,
-    pagesAllocated: a.pagesAllocated - b.pagesAllocated,
-  };
-}
 
 const SIG_NAMES: Record<number, string> = { 9: 'SIGKILL', 15: 'SIGTERM' };
 
@@ -147,7 +121,7 @@ function runLine(live: Live, source: string, record: boolean): { step: Omit<Step
   }
   const total = readCounters(k.core);
   return {
-    step: { text: r.text, result: r.result, errno: r.errno, why: r.why, trace, work: minus(total, before), total, notes },
+    step: { text: r.text, result: r.result, errno: r.errno, why: r.why, trace, work: countersSince(before, total), total, notes },
     error: null,
   };
 }

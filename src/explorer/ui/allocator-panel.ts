@@ -113,7 +113,7 @@ export function allocatorPanel(view: ExplorerView, win: BitWindow, onWindow: (w:
   const a = view.allocator;
   const unit = { pidmap: 'pages', idr: 'nodes', hbm: 'blocks' };
   if (a === null) return h('p', { class: 'dim', id: 'alloc-none' }, `pidns#${view.nsId} does not exist at this step.`);
-  const step = view.step?.work ?? { allocs: 0, frees: 0, wordsScanned: 0, pagesTouched: 0, pagesAllocated: 0 };
+  const step = view.step?.work ?? { allocs: 0, frees: 0, wordsScanned: 0, pagesTouched: 0, pagesAllocated: 0, batchError: 0 };
   const pageOptions = [...new Set([...a.pages.map((p) => p.index), Math.floor(win.start / BITS_PER_PAGE)])].sort((x, y) => x - y);
   const page = Math.floor(win.start / BITS_PER_PAGE);
   const usable = [256, 4096, 32768].map((size) => h('option', { value: size, selected: size === win.size }, size === 32768 ? 'a whole page (32768)' : `${size} numbers`));
