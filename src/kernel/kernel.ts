@@ -53,6 +53,8 @@
  * pgrp.ts (process groups, sessions, subreapers: setsid, setpgid, prctl).
  * The fields marked internal are the rooms' shared state, not API.
  */
+import { EINVAL } from '../core/errno.js';
+import { WHY } from './why.js';
 import { NS_PID_ALLOCATED, PIDNS_ADDING, PID_TASK } from '../core/layout.js';
 import type { PidCore } from '../core/types.js';
 import { exit, exit_group } from './exit.js';
@@ -408,9 +410,17 @@ export class Kernel {
     return this.done(exit(this, t, code));
   }
 
-  /** kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the language (others act like 15). */
+  /**
+   * kill(pid, sig) made by t; `pid` as t sees it. SIG is 0, 9 or 15 in the
+   * language (others in 1..64 act like 15). A signal outside 0..64 is
+   * EINVAL from check_kill_permission's valid_signal, which runs after the
+   * target lookup: the lookup is made as for signal 0 (ESRCH still wins),
+   * then nothing is sent.
+   */
   kill(t: Task, pid: number, sig: number): number {
-    return this.done(kill(this, t, pid, sig));
+    if (sig >= 0 && sig <= 64) return this.done(kill(this, t, pid, sig));
+    const r = this.done(kill(this, t, pid, 0));
+    return r < 0 ? r : this.fail(EINVAL, `${WHY.KILL_INVALID_SIGNAL} (sig ${sig})`);
   }
 
   /**

@@ -34,6 +34,7 @@
  * | ESRCH  | KILL_NO_PGRP              | __kill_pgrp_info: no such process group |
  * | ESRCH  | KILL_INT_MIN              | kill_something_info: pid == INT_MIN |
  * | ESRCH  | KILL_ALL_NONE             | kill_something_info: kill(-1) found no process |
+ * | EINVAL | KILL_INVALID_SIGNAL       | check_kill_permission: valid_signal: sig outside 0..64 (after the lookup) |
  * | ESRCH  | WAIT_INT_MIN              | kernel_wait4: upid == INT_MIN |
  * | ECHILD | WAIT_NO_CHILDREN          | do_wait: no children |
  * | ECHILD | WAIT_NOT_CHILD            | do_wait: no child matches the pid / process group |
@@ -81,6 +82,7 @@ export const WHY = {
   KILL_NO_PGRP: '__kill_pgrp_info: no such process group in the caller\'s pid namespace',
   KILL_INT_MIN: 'kill_something_info: pid == INT_MIN',
   KILL_ALL_NONE: 'kill_something_info: kill(-1) found no process other than the caller\'s and pid 1',
+  KILL_INVALID_SIGNAL: 'check_kill_permission: valid_signal: the signal number is outside 0..64',
   WAIT_INT_MIN: 'kernel_wait4: upid == INT_MIN',
   WAIT_NO_CHILDREN: 'do_wait: the calling process has no children',
   WAIT_NOT_CHILD: 'do_wait: no child of the calling process matches',
