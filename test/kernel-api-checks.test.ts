@@ -274,6 +274,8 @@ describe('plain data: JSON, util.inspect, formatEvent without a namer', () => {
     const k = kernel();
     const a = ok(k.clone(k.init, 'NEWPID'));
     expect(inspect(a)).toBe('Task { NSpid 2 1, running }');
+    expect(String(a)).toBe('Task { NSpid 2 1, running }');
+    expect(`${a}`).toBe('Task { NSpid 2 1, running }');
     expect(inspect({ a })).toBe('{ a: Task { NSpid 2 1, running } }');
     expect(inspect(k.raw.rootNs)).toBe('PidNs { id: 0, level: 0 }');
     expect(inspect(a)).not.toMatch(/pid: \d/);

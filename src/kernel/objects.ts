@@ -178,10 +178,15 @@ export class Task {
     return d !== null ? d.taskJSON(this) : { state: TASK_STATE_NAMES[this.state] };
   }
 
-  /** util.inspect / console.log in Node (a symbol, not a node: import: browser-safe). */
-  [INSPECT](): string {
+  /** `Task { NSpid 3 1, running }`: for String(task), template strings and util.inspect. */
+  toString(): string {
     const d = describerOf(this.pidns);
     return d !== null ? `Task { ${d.taskText(this)} }` : `Task { ${TASK_STATE_NAMES[this.state]} }`;
+  }
+
+  /** util.inspect / console.log in Node (a symbol, not a node: import: browser-safe). */
+  [INSPECT](): string {
+    return this.toString();
   }
 }
 
