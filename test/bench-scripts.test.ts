@@ -46,7 +46,7 @@ function gitHead(): { commit: string; dirty: boolean } {
 describe('bench/ scripts', () => {
   it('the list of scripts is what this test knows (a new script gets --help too)', () => {
     expect(scripts()).toEqual([
-      'bench/allocators.ts', 'bench/core.ts', 'bench/kernel/run.sh', 'bench/native/checksum.ts',
+      'bench/ab.ts', 'bench/allocators.ts', 'bench/core.ts', 'bench/kernel/run.sh', 'bench/native/checksum.ts',
       'bench/native/compare.ts', 'bench/native/run.sh', 'bench/native/wasm-timing.ts', 'bench/storm.ts',
     ]);
   });
@@ -114,6 +114,33 @@ describe('--json documents validate against docs/schema/', () => {
     expect(doc.context.argv).toEqual(['bench/storm.ts', ...args]);
     expect({ commit: doc.context.commit, dirty: doc.context.dirty }).toEqual(gitHead());
   }, 300_000);
+
+  it('bench/ab.ts --json (this checkout against itself, 2 paired rounds): ab.schema.json, both builds\' commits', () => {
+    const json = join(dir, 'ab.json');
+    const args = ['--a', REPO, '--b', REPO, '--workload', 'churn', '--fill', '0.5', '--tasks', '2000', '--rounds', '2', '--runs', '2', '--json', json];
+    const r = spawnSync(TSX, ['bench/ab.ts', ...args], { encoding: 'utf8', cwd: REPO, timeout: 120_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^first +B\/A \d+\.\d{3} \(quartiles /m);
+    expect(r.stdout).toMatch(/^steady +B\/A \d+\.\d{3} \(quartiles /m);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(validate(join(SCHEMAS, 'ab.schema.json'), doc)).toEqual([]);
+    expect(doc.rounds.map((x: { cpuA: number }) => x.cpuA)).toEqual([0, 1]);
+    expect(doc.run).toMatchObject({ workload: 'churn', core: 'ts', tasks: 2000, fill: 0.5, rounds: 2, runs: 2 });
+    expect({ commit: doc.a.commit, dirty: doc.a.dirty }).toEqual(gitHead());
+    expect(doc.b.commit).toBe(doc.a.commit);
+    expect(doc.context.argv).toEqual(['bench/ab.ts', ...args]);
+  }, 150_000);
+
+  it('bench/ab.ts refuses a build without dist/ and an unknown workload, before running anything', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pidns-ab-'));
+    const r1 = spawnSync(TSX, ['bench/ab.ts', '--a', REPO, '--b', empty], { encoding: 'utf8', cwd: REPO });
+    expect(r1.status).toBe(2);
+    expect(r1.stderr).toContain(`${empty}: no dist/storm/spec.js (run npm run build there)`);
+    const r2 = spawnSync(TSX, ['bench/ab.ts', '--a', REPO, '--b', REPO, '--workload', 'wdie'], { encoding: 'utf8', cwd: REPO });
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toContain('--workload wdie: wide, wide-live, deep, churn or tree');
+    expect(r1.stdout + r2.stdout).toBe('');
+  });
 
   it('the validator finds what is wrong (a test that can fail)', () => {
     const schema = join(SCHEMAS, 'storm.schema.json');
