@@ -30,7 +30,8 @@ const USAGE = `usage: npx tsx bench/ab.ts --a DIR --b DIR [--workload W] [--core
 A/B of two built checkouts (DIR/dist) on one storm workload. Each round runs A and B at
 the same time, pinned to CPUs 0 and 1 (swapped every round), and records the ratio B/A
 of operations per second: the first run of each process (what pidns storm reports) and the median of
-its other runs (steady state). Prints the median ratio with its quartiles.
+its other runs (steady state). Prints the median ratio (over pairs of rounds with the CPUs swapped)
+with its quartiles.
 
 options:
   --a DIR, --b DIR   the two builds (each a checkout after npm run build)
@@ -39,7 +40,8 @@ options:
   --tasks N          ops per run (default: 300000)
   --depth D          namespace depth (default: 4)
   --fill F           churn occupancy (default: 0.99)
-  --rounds R         paired rounds, 2..200 (default: 10)
+  --rounds R         rounds, an even number 2..200 (default: 10); each two, with the CPUs
+                     swapped, give one ratio sqrt(r1 r2), free of the CPUs' difference
   --runs K           runs per process, 2..20 (default: 5)
   --json FILE        also write every round's numbers as JSON`;
 
@@ -72,7 +74,7 @@ function parse(argv: string[]) {
   for (const d of [o.a, o.b]) if (!existsSync(resolve(d, 'dist/storm/spec.js'))) fail(`${d}: no dist/storm/spec.js (run npm run build there)`);
   if (!['wasm', 'ts'].includes(o.core)) fail(`--core ${o.core}: wasm or ts`);
   if (!['wide', 'wide-live', 'deep', 'churn', 'tree'].includes(o.workload)) fail(`--workload ${o.workload}: wide, wide-live, deep, churn or tree`);
-  if (!Number.isInteger(o.rounds) || o.rounds < 2 || o.rounds > 200) fail('--rounds: 2..200');
+  if (!Number.isInteger(o.rounds) || o.rounds < 2 || o.rounds > 200 || o.rounds % 2 !== 0) fail('--rounds: an even number, 2..200 (rounds are paired with the CPUs swapped)');
   if (!Number.isInteger(o.runs) || o.runs < 2 || o.runs > 20) fail('--runs: 2..20');
   if (!Number.isInteger(o.tasks) || o.tasks < 1000) fail('--tasks: an integer ≥ 1000');
   return o;
@@ -93,7 +95,7 @@ process.stdout.write(JSON.stringify({ first: r[0], steady: rest.length % 2 ? res
 
 function runSide(dir: string, cpu: number | null): Promise<Side> {
   const spec = { workload: opts.workload, core: opts.core, allocator: 'pidmap', depth: opts.depth, tasks: opts.tasks, fill: opts.fill, seed: 1 };
-  const args = ['--input-type=module', '-e', CHILD, pathToFileURL(resolve(dir, 'dist/storm/spec.js')).href, JSON.stringify(spec), String(opts.runs)];
+  const args = ['--single-threaded', '--input-type=module', '-e', CHILD, pathToFileURL(resolve(dir, 'dist/storm/spec.js')).href, JSON.stringify(spec), String(opts.runs)];
   const [cmd, argv] = cpu === null ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
   return new Promise((ok, ko) => {
     const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -120,11 +122,18 @@ for (let r = 0; r < opts.rounds; r++) {
   rounds.push({ round: r, cpuA, a, b });
   process.stderr.write(`round ${r + 1}/${opts.rounds}: B/A first ${(b.first / a.first).toFixed(3)} steady ${(b.steady / a.steady).toFixed(3)}\n`);
 }
+// The two vCPUs of a shared host are often unequally loaded (one 30 % slower
+// for minutes): a round's ratio then carries that factor, and the next round,
+// with the CPUs swapped, its inverse. So rounds are taken two by two and each
+// pair gives sqrt(r1 · r2), in which the CPUs' factor cancels.
 const line = (name: keyof Side): string => {
-  const ratios = rounds.map((x) => x.b[name] / x.a[name]);
+  const ratios: number[] = [];
+  for (let i = 0; i + 1 < rounds.length; i += 2) {
+    ratios.push(Math.sqrt((rounds[i].b[name] / rounds[i].a[name]) * (rounds[i + 1].b[name] / rounds[i + 1].a[name])));
+  }
   const a = quantile(rounds.map((x) => x.a[name]), 0.5);
   const b = quantile(rounds.map((x) => x.b[name]), 0.5);
-  return `${name.padEnd(6)}  B/A ${quantile(ratios, 0.5).toFixed(3)} (quartiles ${quantile(ratios, 0.25).toFixed(3)}..${quantile(ratios, 0.75).toFixed(3)})  A ${(a / 1e6).toFixed(3)}M  B ${(b / 1e6).toFixed(3)}M ops/s`;
+  return `${name.padEnd(6)}  B/A ${quantile(ratios, 0.5).toFixed(3)} (quartiles ${quantile(ratios, 0.25).toFixed(3)}..${quantile(ratios, 0.75).toFixed(3)}, ${ratios.length} CPU-swapped pairs)  A ${(a / 1e6).toFixed(3)}M  B ${(b / 1e6).toFixed(3)}M ops/s`;
 };
 console.log(`${opts.workload} on ${opts.core}, ${opts.tasks} ops, depth ${opts.depth}, ${opts.rounds} paired rounds × ${opts.runs} runs`);
 console.log(`A = ${resolve(opts.a)}\nB = ${resolve(opts.b)}`);

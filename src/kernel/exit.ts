@@ -220,6 +220,8 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
 export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap' | 'thread', by: Task | null): void {
   if (k.emit !== null) k.emit({ type: 'release', task: t, how, by });
   const tg = t.tg;
+  // (t === tg: t leads its group; the `leader` accessor is tg.)
+  const leader = t === tg;
   // unlink from the thread list
   const prev = t.tprev;
   const next = t.tnext;
@@ -229,7 +231,7 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   else tg.threadTail = prev;
   t.tprev = t.tnext = null;
   tg.nrThreads--;
-  if (t === tg.leader) {
+  if (leader) {
     unlinkChild(k, tg);
     unlinkNsMember(k, tg);
   }
@@ -239,11 +241,10 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   t.id = -1;
   k.nrTasks--;
   // __unhash_process: detach_pid of every role; free_pid once a pid has no user left.
-  if (t === tg.leader) detach_pids(k, tg);
-  else free_pid(k, t.pid, tg.pidns);
-  if (t !== tg.leader) {
-    const leader = tg.leader;
-    if (leader.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);
+  if (leader) detach_pids(k, tg);
+  else {
+    free_pid(k, t.pid, tg.pidns);
+    if (tg.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);
   }
   // An init's process is never reused: a dead namespace keeps naming its
   // child_reaper. A released leader's stale zombie-heap entries hold an

@@ -21,7 +21,7 @@ import {
 import type { Kernel } from './kernel.js';
 import { create_new_namespaces, put_nsproxy } from './nsproxy.js';
 import { attach_pgrp } from './pgrp.js';
-import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_RUNNING, Task, type ThreadGroup } from './objects.js';
+import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_RUNNING, Task, TaskChildren, type ThreadGroup } from './objects.js';
 import { WHY } from './why.js';
 
 /**
@@ -164,28 +164,37 @@ export function explainAllocPid(k: Kernel, err: number, ns: PidNs, nset: number)
   return err === -EEXIST ? WHY.ALLOC_PID_SET_TID_BUSY : WHY.ALLOC_PID_SET_TID_RANGE;
 }
 
-/** Append process `tg` to the children list of thread `parent`. */
+/**
+ * Append process `tg` to the children list of thread `parent`. The list
+ * head (Task.kids) is reached once here rather than through the
+ * childHead / childTail accessors: fork and reap run this on every
+ * process, and each accessor V8 inlines spends its inlining budget
+ * (measured: with groups' bookkeeping on the same path it ran out).
+ */
 export function linkChild(k: Kernel, parent: Task, tg: ThreadGroup): void {
   tg.parent = parent;
   tg.seq = ++k.seq;
-  const tail = parent.childTail;
+  const kids = parent.kids ?? (parent.kids = new TaskChildren());
+  const tail = kids.tail;
   tg.snext = null;
   tg.sprev = tail;
   if (tail) tail.snext = tg;
-  else parent.childHead = tg;
-  parent.childTail = tg;
+  else kids.head = tg;
+  kids.tail = tg;
   parent.tg.nrChildren++;
 }
 
 export function unlinkChild(k: Kernel, tg: ThreadGroup): void {
   const parent = tg.parent;
   if (!parent) return;
+  // A parent with a child has its list head.
+  const kids = parent.kids as TaskChildren;
   const prev = tg.sprev;
   const next = tg.snext;
   if (prev) prev.snext = next;
-  else parent.childHead = next;
+  else kids.head = next;
   if (next) next.sprev = prev;
-  else parent.childTail = prev;
+  else kids.tail = prev;
   tg.sprev = tg.snext = null;
   parent.tg.nrChildren--;
 }

@@ -147,27 +147,33 @@ export function attach_pgrp(tg: ThreadGroup, creator: ThreadGroup, parent: Task)
  * it has no user left (free_pids after the detaches).
  */
 export function detach_pids(k: Kernel, g: ThreadGroup): void {
-  const own = g.roles;
-  if (own === null) {
-    free_pid(k, g.pid, g.pidns);
-  } else {
-    // Still a group or session id: the numbers stay; no task answers to the pid any more.
-    own.owner = null;
-    g.roles = null;
-    k.core.u32()[(g.pid + PID_TASK) >> 2] = 0;
-    if (k.emit !== null) {
-      // Users other than g itself (it leaves its group just below; its group leaves its session if g was its last member).
-      const mine = g.pgrp as PidRoles;
-      const pg = own.nrPg - (mine === own ? 1 : 0);
-      const sid = own.nrSid - (mine.sess === own && mine.nrPg === 1 ? 1 : 0);
-      if (pg !== 0 || sid !== 0) {
-        own.was = g;
-        k.emit({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
-      }
-    }
-  }
+  if (g.roles === null) free_pid(k, g.pid, g.pidns);
+  else detach_held(k, g);
   const r = pgrp_unlink(g);
   if (r.nrPg === 0) pgrp_gone(k, r);
+}
+
+/**
+ * detach_pids of a leader whose pid is still a group or session id: the
+ * numbers stay; no task answers to the pid any more. Out of line: every
+ * reap runs detach_pids, and this rare part would only spend V8's
+ * inlining budget of release_task.
+ */
+function detach_held(k: Kernel, g: ThreadGroup): void {
+  const own = g.roles as PidRoles;
+  own.owner = null;
+  g.roles = null;
+  k.core.u32()[(g.pid + PID_TASK) >> 2] = 0;
+  if (k.emit !== null) {
+    // Users other than g itself (it leaves its group just below; its group leaves its session if g was its last member).
+    const mine = g.pgrp as PidRoles;
+    const pg = own.nrPg - (mine === own ? 1 : 0);
+    const sid = own.nrSid - (mine.sess === own && mine.nrPg === 1 ? 1 : 0);
+    if (pg !== 0 || sid !== 0) {
+      own.was = g;
+      k.emit({ type: 'pid-held', task: g, pgrp: pg !== 0, session: sid !== 0 });
+    }
+  }
 }
 
 /** The process group named `nr` in namespace of `t` (find_vpid + a PGID user), or null. */
