@@ -142,6 +142,17 @@ describe('--json documents validate against docs/schema/', () => {
     expect(r1.stdout + r2.stdout).toBe('');
   });
 
+  it('the recorded A/B results (bench/results/ab/*.json, quoted in the README) validate against ab.schema.json', () => {
+    const abDir = join(REPO, 'bench', 'results', 'ab');
+    const files = readdirSync(abDir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const doc = JSON.parse(readFileSync(join(abDir, f), 'utf8'));
+      expect(validate(join(SCHEMAS, 'ab.schema.json'), doc), f).toEqual([]);
+      expect(doc.rounds.length % 2, `${f}: rounds come in CPU-swapped pairs`).toBe(0);
+    }
+  });
+
   it('the validator finds what is wrong (a test that can fail)', () => {
     const schema = join(SCHEMAS, 'storm.schema.json');
     expect(validate(schema, { schemaVersion: 2, context: {}, runs: [{ name: 'x' }] })).toEqual(
