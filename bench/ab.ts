@@ -9,7 +9,7 @@
  * alternated whole runs of one build vary by up to 2×.
  *
  *   npx tsx bench/ab.ts --a DIR --b DIR [--workload wide] [--core ts] [--tasks N]
- *                       [--depth D] [--fill F] [--rounds R] [--runs K] [--json FILE]
+ *                       [--depth D] [--fill F] [--rounds R] [--runs K] [--warmup N] [--json FILE]
  *
  * DIR is a built checkout (`npm run build`; its dist/ is imported), e.g. a
  * `git worktree add --detach /tmp/base REV`. Every round starts one fresh
@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { benchProvenance, helpIfAsked, writeOutput } from './cli.js';
 
 const USAGE = `usage: npx tsx bench/ab.ts --a DIR --b DIR [--workload W] [--core wasm|ts] [--tasks N]
-                          [--depth D] [--fill F] [--rounds R] [--runs K] [--json FILE]
+                          [--depth D] [--fill F] [--rounds R] [--runs K] [--warmup N] [--json FILE]
 
 A/B of two built checkouts (DIR/dist) on one storm workload. Each round runs A and B at
 the same time, pinned to CPUs 0 and 1 (swapped every round), and records the ratio B/A
@@ -43,6 +43,7 @@ options:
   --rounds R         rounds, an even number 2..200 (default: 10); each two, with the CPUs
                      swapped, give one ratio sqrt(r1 r2), free of the CPUs' difference
   --runs K           runs per process, 2..20 (default: 5)
+  --warmup N         ops of the untimed warm-up before each run (default: the storm's, 50,000)
   --json FILE        also write every round's numbers as JSON`;
 
 helpIfAsked(USAGE);
@@ -56,7 +57,7 @@ function fail(msg: string): never {
 }
 
 function parse(argv: string[]) {
-  const o = { a: '', b: '', workload: 'wide', core: 'ts', tasks: 300_000, depth: 4, fill: 0.99, rounds: 10, runs: 5, json: '' };
+  const o = { a: '', b: '', workload: 'wide', core: 'ts', tasks: 300_000, depth: 4, fill: 0.99, rounds: 10, runs: 5, warmup: -1, json: '' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -77,6 +78,7 @@ function parse(argv: string[]) {
   if (!Number.isInteger(o.rounds) || o.rounds < 2 || o.rounds > 200 || o.rounds % 2 !== 0) fail('--rounds: an even number, 2..200 (rounds are paired with the CPUs swapped)');
   if (!Number.isInteger(o.runs) || o.runs < 2 || o.runs > 20) fail('--runs: 2..20');
   if (!Number.isInteger(o.tasks) || o.tasks < 1000) fail('--tasks: an integer ≥ 1000');
+  if (o.warmup !== -1 && (!Number.isInteger(o.warmup) || o.warmup < 0)) fail('--warmup: an integer ≥ 0');
   return o;
 }
 
@@ -94,7 +96,7 @@ process.stdout.write(JSON.stringify({ first: r[0], steady: rest.length % 2 ? res
 `;
 
 function runSide(dir: string, cpu: number | null): Promise<Side> {
-  const spec = { workload: opts.workload, core: opts.core, allocator: 'pidmap', depth: opts.depth, tasks: opts.tasks, fill: opts.fill, seed: 1 };
+  const spec = { workload: opts.workload, core: opts.core, allocator: 'pidmap', depth: opts.depth, tasks: opts.tasks, fill: opts.fill, seed: 1, ...(opts.warmup >= 0 ? { warmup: opts.warmup } : {}) };
   const args = ['--single-threaded', '--input-type=module', '-e', CHILD, pathToFileURL(resolve(dir, 'dist/storm/spec.js')).href, JSON.stringify(spec), String(opts.runs)];
   const [cmd, argv] = cpu === null ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
   return new Promise((ok, ko) => {
