@@ -5,7 +5,7 @@
  * and release_task.
  */
 import { ESRCH } from '../core/errno.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, KernelEvent } from './kernel.js';
 import { put_nsproxy } from './nsproxy.js';
 import {
   GROUP_QUEUED,
@@ -211,6 +211,11 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
   if (dead) for (let i = dead.length - 1; i >= 0; i--) release_task(k, dead[i].leader, 'autoreap', null);
 }
 
+/** The release event (out of line: release_task is inlined on every reap's path, the event is rarely asked for). */
+function emit_release(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap' | 'thread', by: Task | null): void {
+  (k.emit as (e: KernelEvent) => void)({ type: 'release', task: t, how, by });
+}
+
 /**
  * release_task: the thread leaves its group, its struct pid is freed
  * (free_pid: every level's number returned), and when a non-leader was the
@@ -218,7 +223,7 @@ export function reparent_children(k: Kernel, father: Task, childReaper: Task): v
  * leader also removes the process from its parent's children list.
  */
 export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap' | 'thread', by: Task | null): void {
-  if (k.emit !== null) k.emit({ type: 'release', task: t, how, by });
+  if (k.emit !== null) emit_release(k, t, how, by);
   const tg = t.tg;
   // (t === tg: t leads its group; the `leader` accessor is tg.)
   const leader = t === tg;

@@ -64,17 +64,23 @@ export function get_pid_ns(k: Kernel, ns: PidNs): void {
 
 /** Drop a reference the kernel model counts (the core counts its own); at zero leave the parent's list. */
 export function unrefPidNs(k: Kernel, ns: PidNs | null): void {
-  while (ns && --ns.refs === 0) {
+  // The common case, a namespace that keeps other references, stays small enough for V8 to inline on every reap.
+  if (ns !== null && --ns.refs === 0) pidns_unlinked(k, ns);
+}
+
+/** unrefPidNs for a namespace whose count reached zero: it leaves its parent's list, and the parent loses its reference (and so on up). */
+function pidns_unlinked(k: Kernel, ns: PidNs): void {
+  for (;;) {
     if (k.emit !== null) k.emit({ type: 'pidns-free', ns });
     const parent = ns.parent;
-    if (parent) {
-      const prev = ns.kprev;
-      const next = ns.knext;
-      if (prev) prev.knext = next;
-      else parent.kidHead = next;
-      if (next) next.kprev = prev;
-      else parent.kidTail = prev;
-    }
+    if (parent === null) return;
+    const prev = ns.kprev;
+    const next = ns.knext;
+    if (prev) prev.knext = next;
+    else parent.kidHead = next;
+    if (next) next.kprev = prev;
+    else parent.kidTail = prev;
+    if (--parent.refs !== 0) return;
     ns = parent;
   }
 }
@@ -89,8 +95,13 @@ export function unrefPidNs(k: Kernel, ns: PidNs | null): void {
  * teardown of N namespaces is linear in N (Kernel.work counts the steps).
  */
 export function runPending(k: Kernel): void {
-  // Common case (a plain exit): nothing queued and no zap that can end.
-  if (k.queued === 0 && k.zapReady.size === 0) return;
+  // Common case (a plain exit): nothing queued and no zap that can end. The
+  // work is out of line so that this check is all V8 inlines into exit and
+  // waitpid (each inlined callee spends the caller's inlining budget).
+  if (k.queued !== 0 || k.zapReady.size !== 0) run_pending_work(k);
+}
+
+function run_pending_work(k: Kernel): void {
   const q = k.queue;
   for (;;) {
     // do_exit may queue more processes (zap_pid_ns_processes): `queued` grows meanwhile.

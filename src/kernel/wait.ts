@@ -7,7 +7,7 @@
 import { ECHILD, ESRCH } from '../core/errno.js';
 import type { Kernel } from './kernel.js';
 import { release_task } from './exit.js';
-import { TASK_RUNNING, TASK_ZOMBIE, type PidRoles, type Task, type ThreadGroup } from './objects.js';
+import { TASK_RUNNING, TASK_ZOMBIE, type PidRoles, type Task, type ThreadGroup, type ZombieHeap } from './objects.js';
 import { find_pgrp } from './pgrp.js';
 import { pid_nr_ns, taskOfPidOrNull } from './pid.js';
 import { runPending } from './pid_namespace.js';
@@ -83,6 +83,11 @@ export function do_wait_pid(k: Kernel, t: Task, upid: number): number {
   return 0;
 }
 
+/** Drop the stale entries of parent's zombie heap (out of line: its closure would weigh on wait_task_zombie's inlining). */
+function compact_zombies(heap: ZombieHeap, parent: Task): void {
+  heap.compact((key, g) => g.seq === key && g.parent === parent && g.leader.state === TASK_ZOMBIE);
+}
+
 /** wait_task_zombie: report and release_task the child. */
 export function wait_task_zombie(k: Kernel, t: Task, c: ThreadGroup): number {
   const nr = pid_nr_ns(k, c.leader.pid, t.tg.pidns);
@@ -94,9 +99,7 @@ export function wait_task_zombie(k: Kernel, t: Task, c: ThreadGroup): number {
     if (heap.items[0] === c && heap.keys[0] === c.seq) heap.pop();
     // Reaping by pid leaves stale entries below the top: drop them once
     // they outnumber the children (amortised O(1) per reap).
-    else if (heap.keys.length > 64 && heap.keys.length > 2 * parent.tg.nrChildren) {
-      heap.compact((key, g) => g.seq === key && g.parent === parent && g.leader.state === TASK_ZOMBIE);
-    }
+    else if (heap.keys.length > 64 && heap.keys.length > 2 * parent.tg.nrChildren) compact_zombies(heap, parent);
   }
   runPending(k);
   return nr;
