@@ -15,7 +15,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
+import { CHROMIUM } from '../scripts/check-chromium.mjs';
 import { build } from 'vite';
 import { backends, variant } from './helpers/cores.js';
 import { serveStatic } from './helpers/static-server.js';
@@ -27,7 +29,6 @@ import type { AllocatorName, AllocatorProbe, PidCore } from '../src/core/types.j
 import { STAT_ALLOCS, STAT_FREES, STAT_PAGES_ALLOCATED, STAT_PAGES_TOUCHED, STAT_WORDS_SCANNED } from '../src/core/layout.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
 const SEED = readFileSync(path.join(ROOT, 'test/scenarios/shared/04-seed-story.pidns'), 'utf8');
 const TEARDOWN = readFileSync(path.join(ROOT, 'test/scenarios/shared/18-ns-init-exit.pidns'), 'utf8');
 const GROUPS = readFileSync(path.join(ROOT, 'test/scenarios/shared/44-container-init-nested.pidns'), 'utf8');
@@ -138,10 +139,7 @@ describe('the explorer, from its static build (Chromium)', () => {
     outDir = mkdtempSync(path.join(tmpdir(), 'pidns-site-'));
     await build({ configFile: path.join(ROOT, 'vite.site.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
     site = await serveStatic(outDir, '/some/path/');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

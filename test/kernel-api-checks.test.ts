@@ -9,22 +9,16 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createTsCore } from '../src/core/ts/index.js';
-import { PidnsKernel, type Result } from '../src/kernel/api.js';
+import { PidnsKernel } from '../src/kernel/api.js';
 import type { KernelEvent } from '../src/kernel/kernel.js';
 import { formatEvent } from '../src/kernel/trace.js';
 import { WHY } from '../src/kernel/why.js';
 import { Kernel } from '../src/kernel/kernel.js';
 import { createCore, createCoreSync, createKernel, createKernelSync } from '../src/node.js';
 import type { Task } from '../src/kernel/objects.js';
+import { ok, kernel, loose } from './helpers/api.js';
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected success, got ${r.errno}: ${r.why}`);
-  return r.value;
-}
 
-const kernel = () => new PidnsKernel(createTsCore());
-// What plain JavaScript may pass: no types.
-const loose = (k: PidnsKernel) => k as unknown as Record<string, (...a: unknown[]) => unknown>;
 
 /** A fingerprint of everything observable: namespaces, what each sees, the allocator's state. */
 function state(k: PidnsKernel): string {

@@ -7,20 +7,14 @@
  * as plain data and in words.
  */
 import { describe, expect, it } from 'vitest';
-import { createTsCore } from '../src/core/ts/index.js';
-import { PidnsKernel, type Result } from '../src/kernel/api.js';
+import { PidnsKernel } from '../src/kernel/api.js';
 import type { KernelEvent } from '../src/kernel/kernel.js';
 import { formatEvent } from '../src/kernel/trace.js';
 import { WHY } from '../src/kernel/why.js';
 import type { Task } from '../src/kernel/objects.js';
+import { ok, kernel, loose } from './helpers/api.js';
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected success, got ${r.errno}: ${r.why}`);
-  return r.value;
-}
 
-const kernel = () => new PidnsKernel(createTsCore());
-const loose = (k: PidnsKernel) => k as unknown as Record<string, (...a: unknown[]) => unknown>;
 
 function state(k: PidnsKernel): string {
   return JSON.stringify({

@@ -8,21 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { createTsCore } from '../src/core/ts/index.js';
 import type { PidCore } from '../src/core/types.js';
 import { createWasmCoreSync } from '../src/core/wasm-node.js';
-import { KernelCallError, PidnsKernel, type Result } from '../src/kernel/api.js';
+import { KernelCallError, PidnsKernel } from '../src/kernel/api.js';
 import { WHY } from '../src/kernel/why.js';
 import { formatEvent } from '../src/kernel/trace.js';
 import { ScenarioSession } from '../src/scenario/run.js';
 import type { Task } from '../src/kernel/objects.js';
+import { ok } from './helpers/api.js';
 
 const CORES: [string, () => PidCore][] = [
   ['ts', () => createTsCore()],
   ['wasm', () => createWasmCoreSync()],
 ];
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected success, got ${r.errno}: ${r.why}`);
-  return r.value;
-}
 
 function suite(coreName: string, make: () => PidCore): void {
   const kernel = () => new PidnsKernel(make());

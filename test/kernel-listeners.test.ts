@@ -20,14 +20,11 @@ import { PidnsKernel, type Result } from '../src/kernel/api.js';
 import type { KernelEvent } from '../src/kernel/kernel.js';
 import type { Task } from '../src/kernel/objects.js';
 import { checkInvariants } from './helpers/kernel-invariants.js';
+import { ok } from './helpers/api.js';
 
 const SEED = Number(process.env.PIDNS_FUZZ_SEED ?? 20261203);
 const RUNS = Number(process.env.PIDNS_LISTENER_RUNS ?? 300);
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`expected success, got ${r.errno}: ${r.why}`);
-  return r.value;
-}
 
 type Probe = { check_allocator(ns: number): number };
 

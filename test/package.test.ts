@@ -33,13 +33,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
+import { CHROMIUM } from '../scripts/check-chromium.mjs';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = path.join(ROOT, 'test/package');
 const BIN = path.join(ROOT, 'node_modules/.bin');
-const CHROMIUM = process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium';
 const SEED = readFileSync(path.join(ROOT, 'test/scenarios/shared/04-seed-story.pidns'), 'utf8');
 const EXPECTED = readFileSync(path.join(ROOT, 'test/scenarios/shared/04-seed-story.expected'), 'utf8');
 
@@ -146,11 +147,7 @@ describe('a page built by each bundler, in Chromium (page and Web Worker)', () =
     const addr = server.address();
     if (addr === null || typeof addr === 'string') throw new Error('no address');
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground, type Playground } from '../src/cli/play.js';
+import { launchChromium } from './helpers/chromium.js';
 
 const REPO = join(import.meta.dirname, '..');
 
@@ -294,11 +295,7 @@ describe('pidns play server: processes', () => {
 
 describe('pidns play server: the page under its CSP (Chromium)', () => {
   it('runs a scenario on both cores with no CSP violation, and the CSP is enforced', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     const pg = await startPlayground(0, '127.0.0.1');
     try {
       const page = await browser.newPage();
@@ -339,11 +336,7 @@ describe('pidns play server: the page under its CSP (Chromium)', () => {
   }, 60_000);
 
   it('the explorer at /explorer/ steps the seed story to its end on both cores with no CSP violation; the pages link to each other', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: process.env.PIDNS_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     const pg = await startPlayground(0, '127.0.0.1');
     try {
       const page = await browser.newPage();

@@ -21,7 +21,7 @@ import {
 import type { Kernel } from './kernel.js';
 import { create_new_namespaces, put_nsproxy } from './nsproxy.js';
 import { attach_pgrp } from './pgrp.js';
-import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_RUNNING, Task, TaskChildren, type ThreadGroup } from './objects.js';
+import { NsProxy, PidNs, SIGNAL_UNKILLABLE, TASK_RUNNING, Task, type TaskChildren, type ThreadGroup } from './objects.js';
 import { WHY } from './why.js';
 
 /**
@@ -166,7 +166,7 @@ export function explainAllocPid(k: Kernel, err: number, ns: PidNs, nset: number)
 
 /**
  * Append process `tg` to the children list of thread `parent`. The list
- * head (Task.kids) is reached once here rather than through the
+ * head (Task.ownKids) is taken once here rather than through the
  * childHead / childTail accessors: fork and reap run this on every
  * process, and each accessor V8 inlines spends its inlining budget
  * (measured: with groups' bookkeeping on the same path it ran out).
@@ -174,7 +174,7 @@ export function explainAllocPid(k: Kernel, err: number, ns: PidNs, nset: number)
 export function linkChild(k: Kernel, parent: Task, tg: ThreadGroup): void {
   tg.parent = parent;
   tg.seq = ++k.seq;
-  const kids = parent.kids ?? (parent.kids = new TaskChildren());
+  const kids = parent.ownKids();
   const tail = kids.tail;
   tg.snext = null;
   tg.sprev = tail;

@@ -141,8 +141,12 @@ export class Task {
     return this.tg;
   }
 
-  /** The children-list object, made on first use (a null write to a field of a missing one is a no-op). */
-  private ownKids(): TaskChildren {
+  /**
+   * @internal The children-list object, made on first use (the accessors
+   * below write a null to a missing one as a no-op; linkChild takes it once
+   * for both ends of the list).
+   */
+  ownKids(): TaskChildren {
     return this.kids ?? (this.kids = new TaskChildren());
   }
 
