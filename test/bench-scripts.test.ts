@@ -8,10 +8,10 @@
  * (full hash and whether the tree was dirty).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { validate } from './helpers/json-schema.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -19,6 +19,7 @@ const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
 const CLI = join(REPO, 'src', 'cli', 'main.ts');
 const SCHEMAS = join(REPO, 'docs', 'schema');
 const dir = mkdtempSync(join(tmpdir(), 'pidns bench ')); // a blank in the path: the recorded command must quote it
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Files under bench/ that are modules for the scripts, not scripts. */
 const MODULES = ['bench/cases.ts', 'bench/cli.ts', 'bench/benchmark.d.ts'];
@@ -54,6 +55,7 @@ describe('bench/ scripts', () => {
   for (const script of scripts()) {
     it(`${script} --help prints its usage and runs nothing`, () => {
       const out = mkdtempSync(join(tmpdir(), 'pidns-help-'));
+      onTestFinished(() => rmSync(out, { recursive: true, force: true }));
       const cmd = script.endsWith('.sh') ? ['bash', [script, '--help']] as const : [TSX, [script, '--help']] as const;
       // The shell scripts build into PIDCORE_OUT / TMPDIR: point both at an empty folder and see that it stays empty.
       const r = spawnSync(cmd[0], [...cmd[1]], {
@@ -133,6 +135,7 @@ describe('--json documents validate against docs/schema/', () => {
 
   it('bench/ab.ts refuses a build without dist/ and an unknown workload, before running anything', () => {
     const empty = mkdtempSync(join(tmpdir(), 'pidns-ab-'));
+    onTestFinished(() => rmSync(empty, { recursive: true, force: true }));
     const r1 = spawnSync(TSX, ['bench/ab.ts', '--a', REPO, '--b', empty], { encoding: 'utf8', cwd: REPO });
     expect(r1.status).toBe(2);
     expect(r1.stderr).toContain(`${empty}: no dist/storm/spec.js (run npm run build there)`);

@@ -4,14 +4,15 @@
  * option) has its non-printable characters escaped, so a scenario cannot
  * set the terminal's title, clear the screen or change colours.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { printable } from '../src/cli/printable.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidns-escape-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Any C0/C1 control or DEL: none may reach the terminal. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;

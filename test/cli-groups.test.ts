@@ -6,13 +6,14 @@
  * a reaped leader's pid held and freed, in the trace of the README's
  * container-init scenario (own/66, recorded with the oracle).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli as run } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pidns-cli-groups-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const OWN = join(import.meta.dirname, 'scenarios', 'own');
 
 // Transcript checked against the oracle (Linux 6.18) when this test was written.

@@ -4,14 +4,15 @@
  * 141 (128 + SIGPIPE, as `yes | head` reports), no EPIPE stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..');
 const CLI = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(REPO, 'src', 'cli', 'main.ts'))}`;
 const dir = mkdtempSync(join(tmpdir(), 'pidns-pipes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Run `pidns ARGS | head -1` in bash; the pidns side's status and stderr, and what head printed. */
 function throughHead(args: string): { status: number; out: string; err: string } {

@@ -7,10 +7,10 @@
  * scenario error at once, not a growing buffer.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LineSplitter, MAX_LINE_LENGTH, runScenarioStream } from '../src/scenario/stream.js';
 import { runScenario } from '../src/scenario/run.js';
 import { Kernel } from '../src/kernel/kernel.js';
@@ -21,6 +21,7 @@ const REPO = join(import.meta.dirname, '..');
 const CLI = join(REPO, 'src', 'cli', 'main.ts');
 const MAXRSS = join(REPO, 'test', 'helpers', 'max-rss.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'pidns-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawn(process.execPath, ['--import', 'tsx', '--import', MAXRSS, CLI, ...args], {

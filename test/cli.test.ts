@@ -4,15 +4,16 @@
  * injected I/O; one real process checks the executable path end to end.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS, main, type CliIO } from '../src/cli/main.js';
 import { runCli } from './helpers/cli.js';
 
 const REPO = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'pidns-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(name: string, text: string): string {
   const p = join(dir, name);

@@ -18,6 +18,7 @@ const REPO = join(import.meta.dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
 const CLI = join(REPO, 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'pidns-out-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SMALL = ['--workload', 'wide', '--core', 'ts', '--tasks', '1000'];
 
 describe('output paths are checked before the first run', () => {

@@ -6,10 +6,10 @@
  * run; bad options exit 1 with a message and no stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { parseStormArgs, stormSpecs } from '../src/cli/storm.js';
 import { stormChart } from '../src/storm/chart.js';
@@ -22,6 +22,7 @@ import { WORKLOADS, WORKLOAD_NAMES, type StormResult } from '../src/storm/worklo
 
 const REPO = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'pidns-storm-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Everything of a record but the timing and the memory. */
 function numbers(r: RunRecord): Partial<RunRecord> {
@@ -337,6 +338,7 @@ describe('pidns storm', () => {
     const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
     const cli = join(REPO, 'src', 'cli', 'main.ts');
     const profDir = mkdtempSync(join(tmpdir(), 'pidns-prof-'));
+    onTestFinished(() => rmSync(profDir, { recursive: true, force: true }));
     const json = join(profDir, 'run.json');
     const args = ['storm', '--workload', 'wide', '--tasks', '20000', '--profile-dir', profDir, '--repeat', '2', '--json', json];
     const r = spawnSync(tsx, [cli, ...args], { encoding: 'utf8' });
