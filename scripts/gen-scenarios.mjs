@@ -2,7 +2,7 @@
 // Random .pidns scenario generator (plain Node ESM, no dependencies).
 //
 //   node scripts/gen-scenarios.mjs --seed S --count N --len L [--min M]
-//        [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups]
+//        [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups|groupsx]
 //
 // Writes DIR/<P><S>-<III>.pidns (default DIR test/scenarios/random, P "r"),
 // each with M..L statements (default M = min(20, L)). Same arguments, same
@@ -20,7 +20,9 @@
 // episodes where a group leader dies before its members and a subreaper
 // before its adoptees; forks, threads, clone NEWPID / PARENT, exits, kills,
 // waits; no unshare, setns or clone3, so namespace inits are exactly the
-// NEWPID children).
+// NEWPID children), groupsx (groups plus clone3 set_tid, unshare, setns,
+// lastpid/pidmax writes and samens: group ids met through every way into a
+// namespace).
 //
 // The generator keeps a rough model of the world (tasks, processes, PID
 // namespaces, an approximate pid allocator) to pick plausible actors, targets
@@ -72,12 +74,12 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--prefix') { args.prefix = v; i++; }
   else if (a === '--profile') { args.profile = v; i++; }
   else if (a === '-h' || a === '--help') {
-    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups]');
+    console.log('usage: gen-scenarios.mjs --seed S --count N --len L [--min M] [--out DIR] [--prefix P] [--profile mixed|deep|threads|churn|groups|groupsx]');
     process.exit(0);
   } else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (args.min === null) args.min = Math.min(20, args.len);
-if (!['mixed', 'deep', 'threads', 'churn', 'groups'].includes(args.profile)) {
+if (!['mixed', 'deep', 'threads', 'churn', 'groups', 'groupsx'].includes(args.profile)) {
   console.error(`unknown profile ${args.profile}: mixed, deep, threads, churn or groups`);
   process.exit(2);
 }
@@ -576,7 +578,7 @@ function generate(len) {
     if (!T || !T.alive || sig === 0) return true;
     // taint (1)
     const others = procs().filter((p) => p.alive && !isInitProc(p));
-    if (pid === -1 || pid === 0 || (pid < -1 && args.profile === 'groups')) {
+    if (pid === -1 || pid === 0 || (pid < -1 && (args.profile === 'groups' || args.profile === 'groupsx'))) {
       const n = others.reduce((s, p) => s + threadsWithChildren(p), 0);
       if (n >= 2) tainted = true;
     } else if (pid > 0) {
@@ -775,7 +777,8 @@ function generate(len) {
   }
 
   // ------------------------------------------------------------ groups (v2)
-  const groups = args.profile === 'groups';
+  const groupsx = args.profile === 'groupsx';
+  const groups = args.profile === 'groups' || groupsx;
   const groupNr = (p, ns) => (p ? p.threads[0].nrIn(ns) : 0);
   const childrenOf = (p) => procs().filter((q) => q.parentThread && q.parentThread.proc === p && !q.reaped);
   // a pid as T sees it: a child's, its own, another process's, or a small number
@@ -955,6 +958,13 @@ function generate(len) {
     [8, genWait],
     [6, genGroupWait],
     [5, genRead],
+    ...(groupsx ? [
+      [4, () => (profile.setTid ? genCreate('clone3') : false)],
+      [3, genUnshare],
+      [4, genSetns],
+      [3, genSysctl],
+      [1, genSamens],
+    ] : []),
   ] : [
     [14, () => genCreate('fork')],
     [thr ? 16 : 7, () => (profile.threads ? genCreate('thread') : false)],

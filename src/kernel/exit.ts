@@ -23,7 +23,7 @@ import {
   type ThreadGroup,
 } from './objects.js';
 import { unlinkChild, unlinkNsMember } from './fork.js';
-import { detach_pids } from './pgrp.js';
+import { detach_held, detach_pgrp } from './pgrp.js';
 import { free_pid } from './pid.js';
 import { runPending, zap_pid_ns_processes } from './pid_namespace.js';
 import { WHY } from './why.js';
@@ -246,8 +246,12 @@ export function release_task(k: Kernel, t: Task, how: 'wait' | 'autoreap' | 'zap
   t.id = -1;
   k.nrTasks--;
   // __unhash_process: detach_pid of every role; free_pid once a pid has no user left.
-  if (leader) detach_pids(k, tg);
-  else {
+  if (leader) {
+    // detach_pid(PIDTYPE_PID / TGID): the numbers go unless the pid is still a group or session id.
+    if (tg.roles === null) free_pid(k, tg.pid, tg.pidns);
+    else detach_held(k, tg);
+    detach_pgrp(k, tg);
+  } else {
     free_pid(k, t.pid, tg.pidns);
     if (tg.state === TASK_ZOMBIE && tg.nrThreads === 1) do_notify_parent(k, tg);
   }

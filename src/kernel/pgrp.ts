@@ -142,24 +142,24 @@ export function attach_pgrp(tg: ThreadGroup, creator: ThreadGroup, parent: Task)
 }
 
 /**
- * __unhash_process for a released leader: detach_pid for PIDTYPE_PID (and
- * TGID, the same pid), then PGID and SID; each pid's numbers are freed once
- * it has no user left (free_pids after the detaches).
+ * __unhash_process for a released leader, its PGID and SID half:
+ * detach_pid(PIDTYPE_PGID) and, with the group's last member, of its
+ * session; each pid's numbers are freed once it has no user left. (The
+ * PIDTYPE_PID half is release_task's: free_pid, or detach_held while the
+ * pid is a group or session id.)
  */
-export function detach_pids(k: Kernel, g: ThreadGroup): void {
-  if (g.roles === null) free_pid(k, g.pid, g.pidns);
-  else detach_held(k, g);
+export function detach_pgrp(k: Kernel, g: ThreadGroup): void {
   const r = pgrp_unlink(g);
   if (r.nrPg === 0) pgrp_gone(k, r);
 }
 
 /**
- * detach_pids of a leader whose pid is still a group or session id: the
- * numbers stay; no task answers to the pid any more. Out of line: every
- * reap runs detach_pids, and this rare part would only spend V8's
- * inlining budget of release_task.
+ * detach_pid(PIDTYPE_PID) of a released leader whose pid is still a group
+ * or session id: the numbers stay; no task answers to the pid any more.
+ * Out of line: every reap passes here, and this rare part would only spend
+ * V8's inlining budget of release_task.
  */
-function detach_held(k: Kernel, g: ThreadGroup): void {
+export function detach_held(k: Kernel, g: ThreadGroup): void {
   const own = g.roles as PidRoles;
   own.owner = null;
   g.roles = null;

@@ -36,8 +36,33 @@ export const LOOKUP_CHUNK_BLOCK = LOOKUP_CHUNK_BYTES + 8;
 const CHUNK_SHIFT = 10; // log2(LOOKUP_CHUNK_ENTRIES)
 const DIR_SHIFT = 5; // log2(LOOKUP_DIR_ENTRIES)
 
-/** Publish (pid ≠ 0) or unpublish (pid = 0) number nr in ns. Publishing allocates missing blocks (reserved by the caller); unpublishing frees a chunk / dir left empty. */
+/**
+ * Publish (pid ≠ 0) or unpublish (pid = 0) number nr in ns. Publishing
+ * allocates missing blocks (reserved by the caller); unpublishing frees a
+ * chunk / dir left empty.
+ *
+ * The common case (root, dir and chunk all there; the chunk not left empty)
+ * is this function alone; the rest is lookup_set_slow and lookup_emptied.
+ * Differs from assembly/lookup.ts on purpose in shape only: V8 inlines this
+ * into alloc_pid and free_pid, each within a fixed budget of bytecode, so
+ * the cold paths kept out of line leave room for the rest of those chains.
+ */
 export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): void {
+  const i32 = m.i32;
+  const root = i32[(ns + NS_LOOKUP) >> 2];
+  const dir = root === 0 ? 0 : i32[(root >> 2) + (nr >> (CHUNK_SHIFT + DIR_SHIFT))];
+  const chunk = dir === 0 ? 0 : i32[(dir >> 2) + ((nr >> CHUNK_SHIFT) & (LOOKUP_DIR_ENTRIES - 1))];
+  if (chunk === 0) return lookup_set_slow(m, ns, nr, pid);
+  i32[(chunk >> 2) + (nr & (LOOKUP_CHUNK_ENTRIES - 1))] = pid;
+  const count = (chunk + LOOKUP_CHUNK_BYTES) >> 2;
+  if (pid !== 0) {
+    // Publishing into an empty existing chunk: it was the parked one.
+    if (i32[count]++ === 0) i32[(ns + NS_LOOKUP_PARK) >> 2] = 0;
+  } else if (--i32[count] === 0) lookup_emptied(m, ns, root, nr);
+}
+
+/** lookup_set where a block on nr's path is missing (publishing only: an unpublished number's path exists). */
+function lookup_set_slow(m: CoreMemory, ns: number, nr: number, pid: number): void {
   const slot = (ns + NS_LOOKUP) >> 2;
   let root = m.i32[slot];
   if (root === 0) {
@@ -52,7 +77,6 @@ export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): 
   }
   const dslot = (dir >> 2) + ((nr >> CHUNK_SHIFT) & (LOOKUP_DIR_ENTRIES - 1));
   let chunk = m.i32[dslot];
-  const park = (ns + NS_LOOKUP_PARK) >> 2;
   if (chunk === 0) {
     // Count the new chunk in its dir first, so taking the parked chunk out of this same dir cannot free it.
     m.i32[(dir + LOOKUP_DIR_BYTES) >> 2]++;
@@ -67,15 +91,21 @@ export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): 
   i32[(chunk >> 2) + (nr & (LOOKUP_CHUNK_ENTRIES - 1))] = pid;
   const count = (chunk + LOOKUP_CHUNK_BYTES) >> 2;
   if (pid !== 0) {
-    // Publishing into an empty existing chunk: it was the parked one.
-    if (i32[count]++ === 0) i32[park] = 0;
+    if (i32[count]++ === 0) i32[(ns + NS_LOOKUP_PARK) >> 2] = 0;
     return;
   }
-  if (--i32[count] !== 0) return;
-  // The chunk's last number: it becomes the parked chunk; the one parked
-  // before is freed, with its dir if that was its last chunk (delete_node).
-  if (i32[park] !== 0) mem_free(m, unpark(m, ns, root), LOOKUP_CHUNK_BLOCK);
-  i32[park] = (nr >> CHUNK_SHIFT) + 1;
+  if (--i32[count] === 0) lookup_emptied(m, ns, root, nr);
+}
+
+/**
+ * Number nr's chunk has no number left: it becomes the parked chunk; the
+ * one parked before is freed, with its dir if that was its last chunk
+ * (delete_node).
+ */
+function lookup_emptied(m: CoreMemory, ns: number, root: number, nr: number): void {
+  const park = (ns + NS_LOOKUP_PARK) >> 2;
+  if (m.i32[park] !== 0) mem_free(m, unpark(m, ns, root), LOOKUP_CHUNK_BLOCK);
+  m.i32[park] = (nr >> CHUNK_SHIFT) + 1;
 }
 
 /** Takes the parked chunk (if any) out of ns's table (slot and park cleared, its dir freed if left empty); its block (all zero), else 0. */
