@@ -80,7 +80,7 @@ for (let i = 2; i < process.argv.length; i++) {
 }
 if (args.min === null) args.min = Math.min(20, args.len);
 if (!['mixed', 'deep', 'threads', 'churn', 'groups', 'groupsx'].includes(args.profile)) {
-  console.error(`unknown profile ${args.profile}: mixed, deep, threads, churn or groups`);
+  console.error(`unknown profile ${args.profile}: mixed, deep, threads, churn, groups or groupsx`);
   process.exit(2);
 }
 if (!(args.count >= 0 && args.len >= 1 && args.min >= 1 && args.min <= args.len && Number.isFinite(args.seed))) {
@@ -578,7 +578,7 @@ function generate(len) {
     if (!T || !T.alive || sig === 0) return true;
     // taint (1)
     const others = procs().filter((p) => p.alive && !isInitProc(p));
-    if (pid === -1 || pid === 0 || (pid < -1 && (args.profile === 'groups' || args.profile === 'groupsx'))) {
+    if (pid === -1 || pid === 0 || (pid < -1 && groups)) {
       const n = others.reduce((s, p) => s + threadsWithChildren(p), 0);
       if (n >= 2) tainted = true;
     } else if (pid > 0) {

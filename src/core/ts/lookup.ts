@@ -42,17 +42,22 @@ const DIR_SHIFT = 5; // log2(LOOKUP_DIR_ENTRIES)
  * chunk / dir left empty.
  *
  * The common case (root, dir and chunk all there; the chunk not left empty)
- * is this function alone; the rest is lookup_set_slow and lookup_emptied.
- * Differs from assembly/lookup.ts on purpose in shape only: V8 inlines this
- * into alloc_pid and free_pid, each within a fixed budget of bytecode, so
- * the cold paths kept out of line leave room for the rest of those chains.
+ * is this function alone; making a missing block (lookup_make_path) and
+ * parking an emptied chunk (lookup_emptied) are out of line. Differs from
+ * assembly/lookup.ts on purpose in shape only: V8 inlines this into
+ * alloc_pid and free_pid, each within a fixed budget of bytecode, so the
+ * cold paths kept out of line leave room for the rest of those chains.
  */
 export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): void {
-  const i32 = m.i32;
+  let i32 = m.i32;
   const root = i32[(ns + NS_LOOKUP) >> 2];
   const dir = root === 0 ? 0 : i32[(root >> 2) + (nr >> (CHUNK_SHIFT + DIR_SHIFT))];
-  const chunk = dir === 0 ? 0 : i32[(dir >> 2) + ((nr >> CHUNK_SHIFT) & (LOOKUP_DIR_ENTRIES - 1))];
-  if (chunk === 0) return lookup_set_slow(m, ns, nr, pid);
+  let chunk = dir === 0 ? 0 : i32[(dir >> 2) + ((nr >> CHUNK_SHIFT) & (LOOKUP_DIR_ENTRIES - 1))];
+  if (chunk === 0) {
+    // Publishing only: an unpublished number's blocks are all there.
+    chunk = lookup_make_path(m, ns, nr);
+    i32 = m.i32;
+  }
   i32[(chunk >> 2) + (nr & (LOOKUP_CHUNK_ENTRIES - 1))] = pid;
   const count = (chunk + LOOKUP_CHUNK_BYTES) >> 2;
   if (pid !== 0) {
@@ -61,8 +66,8 @@ export function lookup_set(m: CoreMemory, ns: number, nr: number, pid: number): 
   } else if (--i32[count] === 0) lookup_emptied(m, ns, root, nr);
 }
 
-/** lookup_set where a block on nr's path is missing (publishing only: an unpublished number's path exists). */
-function lookup_set_slow(m: CoreMemory, ns: number, nr: number, pid: number): void {
+/** The blocks on number nr's path in ns, the missing ones made (reserved by the caller); its chunk. */
+function lookup_make_path(m: CoreMemory, ns: number, nr: number): number {
   const slot = (ns + NS_LOOKUP) >> 2;
   let root = m.i32[slot];
   if (root === 0) {
@@ -87,14 +92,7 @@ function lookup_set_slow(m: CoreMemory, ns: number, nr: number, pid: number): vo
     }
     m.i32[dslot] = chunk;
   }
-  const i32 = m.i32;
-  i32[(chunk >> 2) + (nr & (LOOKUP_CHUNK_ENTRIES - 1))] = pid;
-  const count = (chunk + LOOKUP_CHUNK_BYTES) >> 2;
-  if (pid !== 0) {
-    if (i32[count]++ === 0) i32[(ns + NS_LOOKUP_PARK) >> 2] = 0;
-    return;
-  }
-  if (--i32[count] === 0) lookup_emptied(m, ns, root, nr);
+  return chunk;
 }
 
 /**
